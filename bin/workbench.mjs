@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// `npx workbench …`: runs the TypeScript CLI through tsx (a runtime dependency), from any cwd.
+import { register } from 'tsx/esm/api';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import path from 'node:path';
+
+register();
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { main } = await import(pathToFileURL(path.join(root, 'cli', 'main.ts')).href);
+process.exitCode = await main(process.argv.slice(2));
