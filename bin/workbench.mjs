@@ -6,5 +6,7 @@ import path from 'node:path';
 
 register();
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Parsers hash their own source (logic_hash) relative to the project root, whatever the cwd.
+process.env.WORKBENCH_ROOT ??= root;
 const { main } = await import(pathToFileURL(path.join(root, 'cli', 'main.ts')).href);
 process.exitCode = await main(process.argv.slice(2));

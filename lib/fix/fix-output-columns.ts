@@ -30,6 +30,8 @@ export const FIX_HEADER_COLUMNS: ColumnSpec[] = [
   flag('checksum_present'),
   /** Tags repeated outside a repeating group, comma-separated; null when none. */
   str('duplicate_tags'),
+  /** Repeating-group problems (count differs from the instances, member before the first field), '; '-separated; null when none. */
+  str('group_errors'),
   /** Every tag=value of the message in order, as JSON: [[tag, "value"], ...]. */
   str('fields', false),
 ];

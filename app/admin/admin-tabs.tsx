@@ -1,0 +1,9 @@
+// The admin sections.
+export function AdminTabs({ current }: { current: 'users' | 'audit' }) {
+  return (
+    <p>
+      {current === 'users' ? <strong>Users</strong> : <a href="/admin/users">Users</a>} ·{' '}
+      {current === 'audit' ? <strong>Audit log</strong> : <a href="/admin/audit">Audit log</a>}
+    </p>
+  );
+}

@@ -1,0 +1,72 @@
+'use client';
+// The live part of the job page: while the job is queued or running, polls /api/jobs/{id}
+// every second and shows progress; when the status changes the server-rendered page is
+// refreshed (outputs, quarantine summary and lineage appear once the job is promoted).
+import { useRouter } from 'next/navigation';
+import { useEffect, useState } from 'react';
+import type { JobView } from '../../../lib/server/jobs/job-views';
+import { FINAL_STATUSES, formatBytes, formatCount, formatDuration, formatRate, statusClass } from '../job-format';
+
+export function JobLiveStatus({ initial }: { initial: JobView }) {
+  const [job, setJob] = useState<JobView>(initial);
+  const router = useRouter();
+
+  useEffect(() => {
+    if (FINAL_STATUSES.has(job.status) || job.status === 'AWAITING_CONTRACT') return;
+    let stopped = false;
+    const timer = setTimeout(async () => {
+      try {
+        const res = await fetch(`/api/jobs/${encodeURIComponent(job.id)}`, { cache: 'no-store' });
+        if (!res.ok || stopped) return;
+        const next = (await res.json()) as JobView;
+        if (stopped) return;
+        if (next.status !== job.status) router.refresh();
+        setJob(next);
+      } catch {
+        if (!stopped) setJob({ ...job });
+      }
+    }, 1000);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [job, router]);
+
+  const p = job.progress;
+  return (
+    <div className="panel" data-testid="job-status-panel">
+      <p>
+        Status: <strong className={statusClass(job.status)} data-testid="job-status">{job.status}</strong>
+        {job.attempts > 0 && (
+          <span className="muted">
+            {' '}
+            · attempt {job.attempts} of at most {job.max_attempts}
+          </span>
+        )}
+        {job.duration_ms !== null && <span className="muted"> · {formatDuration(job.duration_ms)}</span>}
+        {job.rows_per_sec !== null && <span className="muted"> · {formatRate(job.rows_per_sec)}</span>}
+      </p>
+      {job.status === 'RUNNING' && p && (
+        <label>
+          <span>
+            {formatBytes(p.bytes)} of {formatBytes(p.total_bytes)} read · {formatCount(p.rows)} rows · {formatRate(p.rows_per_sec)}
+          </span>
+          <progress aria-label="Job progress" max={p.total_bytes || 1} value={Math.min(p.bytes, p.total_bytes || 1)} />
+        </label>
+      )}
+      {job.status === 'AWAITING_CONTRACT' && (
+        <p className="status-warn">Waiting for an approved contract for every output of the parser; it runs as soon as one is approved.</p>
+      )}
+      {job.error && (
+        <p className="error" role="alert">
+          {job.error.message} <code>{job.error.code}</code>
+        </p>
+      )}
+      {job.last_attempt_error && (
+        <p className="status-warn">
+          The last attempt failed ({job.last_attempt_error.code}: {job.last_attempt_error.message}); it is retried.
+        </p>
+      )}
+    </div>
+  );
+}

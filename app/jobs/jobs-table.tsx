@@ -1,0 +1,108 @@
+'use client';
+// The jobs list, kept live: it re-reads /api/jobs every second while a job is queued or
+// running (every 5 s otherwise, to pick up new uploads) and shows running jobs' progress.
+import { useEffect, useState } from 'react';
+import type { JobView } from '../../lib/server/jobs/job-views';
+import { FINAL_STATUSES, formatCount, formatDuration, formatPct, formatRate, formatTime, statusClass } from './job-format';
+
+export function JobsTable({ initial }: { initial: JobView[] }) {
+  const [jobs, setJobs] = useState<JobView[]>(initial);
+  const [stale, setStale] = useState(false);
+
+  useEffect(() => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let busy = jobs.some((j) => !FINAL_STATUSES.has(j.status) && j.status !== 'AWAITING_CONTRACT');
+    async function poll() {
+      try {
+        const res = await fetch('/api/jobs', { cache: 'no-store' });
+        if (res.ok) {
+          const body = (await res.json()) as { jobs: JobView[] };
+          if (stopped) return;
+          setJobs(body.jobs);
+          setStale(false);
+          busy = body.jobs.some((j) => !FINAL_STATUSES.has(j.status) && j.status !== 'AWAITING_CONTRACT');
+        } else if (!stopped) setStale(true);
+      } catch {
+        if (!stopped) setStale(true);
+      }
+      if (!stopped) timer = setTimeout(poll, busy ? 1000 : 5000);
+    }
+    timer = setTimeout(poll, busy ? 1000 : 5000);
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
+    // Polling starts once; it carries its own state.
+  }, []);
+
+  if (jobs.length === 0) return <p className="muted">No jobs yet. Upload a FIX log or a confirmations file to start one.</p>;
+  return (
+    <>
+      {stale && <p className="status-warn">The list could not be refreshed; it shows the last state read.</p>}
+      <table aria-label="Jobs">
+        <thead>
+          <tr>
+            <th>Job</th>
+            <th>File</th>
+            <th>Parser</th>
+            <th>Status</th>
+            <th className="num">Rows</th>
+            <th className="num">Quarantined</th>
+            <th className="num">Quarantine %</th>
+            <th className="num">Duration</th>
+            <th className="num">Throughput</th>
+            <th>Progress</th>
+            <th>Created (UTC)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {jobs.map((j) => {
+            const rows = j.outputs.reduce((n, o) => n + o.rows, 0);
+            const quarantined = j.outputs.reduce((n, o) => n + o.quarantine_rows, 0);
+            const running = j.status === 'RUNNING';
+            return (
+              <tr key={j.id} data-testid={`job-row-${j.id}`}>
+                <td className="mono">
+                  <a href={`/jobs/${j.id}`}>{j.id.slice(0, 8)}</a>
+                </td>
+                <td>{j.source.name ?? <span className="muted">unnamed</span>}</td>
+                <td className="mono">
+                  {j.parser.id} {j.parser.version}
+                </td>
+                <td>
+                  <span className={statusClass(j.status)}>{j.status}</span>
+                  {j.attempts > 1 && <span className="muted"> (attempt {j.attempts})</span>}
+                </td>
+                <td className="num">{FINAL_STATUSES.has(j.status) ? formatCount(rows) : '–'}</td>
+                <td className="num">{FINAL_STATUSES.has(j.status) ? formatCount(quarantined) : '–'}</td>
+                <td className="num">{formatPct(j.quarantine_pct)}</td>
+                <td className="num">{formatDuration(j.duration_ms)}</td>
+                <td className="num">{formatRate(j.rows_per_sec)}</td>
+                <td style={{ minWidth: '9rem' }}>
+                  {running && j.progress ? (
+                    <>
+                      <progress
+                        aria-label={`Progress of job ${j.id.slice(0, 8)}`}
+                        max={j.progress.total_bytes || 1}
+                        value={Math.min(j.progress.bytes, j.progress.total_bytes || 1)}
+                      />
+                      <span className="muted">
+                        {formatCount(j.progress.rows)} rows{j.progress.percent !== null ? ` · ${j.progress.percent} %` : ''}
+                      </span>
+                    </>
+                  ) : FINAL_STATUSES.has(j.status) ? (
+                    <span className="muted">done</span>
+                  ) : (
+                    <span className="muted">{j.status === 'AWAITING_CONTRACT' ? 'waiting for a contract' : 'waiting'}</span>
+                  )}
+                </td>
+                <td className="mono">{formatTime(j.created_at)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
+  );
+}

@@ -1,0 +1,77 @@
+// `npm run bench [-- <parse|validate>] [--messages N] [--quick] [--json]`: the benchmark suite
+// (issue 9). Each stage generates its data in a temp dir and measures against the parse
+// ceiling from the same run. --quick runs 100k messages; the default is 1M. --json prints one
+// document (the per-stage results plus the summary keys of issue 9 that these stages provide).
+import { benchParse } from './parse';
+import { benchValidate } from './validate';
+
+const STAGES = ['parse', 'validate'] as const;
+type Stage = (typeof STAGES)[number];
+
+interface BenchArgs {
+  stages: Stage[];
+  messages: number;
+  json: boolean;
+}
+
+function parseArgs(argv: readonly string[]): BenchArgs {
+  const stages: Stage[] = [];
+  let messages = 1_000_000;
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') json = true;
+    else if (a === '--quick') messages = 100_000;
+    else if (a === '--messages' || a.startsWith('--messages=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      const n = Number(String(v).replaceAll('_', ''));
+      if (!Number.isInteger(n) || n <= 0) throw new Error(`--messages needs a positive integer, got ${v}`);
+      messages = n;
+    } else if ((STAGES as readonly string[]).includes(a)) stages.push(a as Stage);
+    else throw new Error(`unknown argument ${a} (stages: ${STAGES.join(', ')}; options: --messages N, --quick, --json)`);
+  }
+  return { stages: stages.length > 0 ? stages : [...STAGES], messages, json };
+}
+
+async function quiet<T>(silence: boolean, fn: () => Promise<T>): Promise<T> {
+  if (!silence) return fn();
+  const log = console.log;
+  console.log = () => undefined;
+  try {
+    return await fn();
+  } finally {
+    console.log = log;
+  }
+}
+
+async function main(): Promise<number> {
+  let args: BenchArgs;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(`bench: ${(e as Error).message}`);
+    return 2;
+  }
+  const doc: Record<string, unknown> = { messages: args.messages, workers: 1 };
+  for (const stage of args.stages) {
+    if (!args.json) console.log(`\n== ${stage} (${args.messages.toLocaleString('en-US')} messages)`);
+    if (stage === 'parse') {
+      // benchParse prints its own line (text or JSON); in --json mode only our document is printed.
+      const r = await quiet(args.json, () => benchParse({ messages: args.messages, json: false }));
+      doc.parse = r;
+      doc.ceiling_msgs_per_s ??= r.ceilingMessagesPerSec;
+      doc.parse_msgs_per_s ??= r.fullParseMessagesPerSec;
+    } else {
+      const r = await benchValidate({ messages: args.messages, json: args.json });
+      doc.validate = r;
+      doc.ceiling_msgs_per_s ??= r.ceiling_msgs_per_s;
+      doc.parse_msgs_per_s ??= r.parse_msgs_per_s;
+      doc.pipeline_msgs_per_s = r.pipeline_msgs_per_s;
+    }
+  }
+  doc.peak_rss_mb = { bench: Math.round(process.resourceUsage().maxRSS / 1024) };
+  if (args.json) console.log(JSON.stringify(doc, null, 2));
+  return 0;
+}
+
+process.exitCode = await main();

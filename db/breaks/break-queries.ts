@@ -1,0 +1,221 @@
+import type { Db } from '../open';
+
+// Reads of the break browser and the ClOrdID drill-down. Keyset pagination (an opaque cursor of
+// the last row's sort key), never offsets; every value bound as a parameter.
+
+export interface BreakFilters {
+  classes?: string[];
+  statuses?: string[];
+  /** Exact ClOrdID (any ClOrdID of the chain), or a prefix when it ends with '*'. */
+  clOrdId?: string;
+  symbol?: string;
+  account?: string;
+  assignee?: string;
+  tradeDateFrom?: string;
+  tradeDateTo?: string;
+  /** Business-day age buckets. */
+  ageBucket?: '0' | '1' | '2-4' | '5+';
+}
+
+export interface BreakListItem {
+  break_id: string;
+  class: string;
+  cl_ord_id: string | null;
+  chain_root: string | null;
+  session: string | null;
+  symbol: string | null;
+  account: string | null;
+  status: string;
+  assignee: string | null;
+  severity: string;
+  trade_date: string | null;
+  age_days: number | null;
+  notional: string | null;
+  details: unknown;
+  first_seen: string;
+}
+
+export interface BreakPage {
+  items: BreakListItem[];
+  next_cursor: string | null;
+  /** Per class, over the filtered set without the class filter. */
+  counts: Record<string, number>;
+}
+
+export const MAX_BREAKS_PAGE = 500;
+
+const AGE_SQL: Record<NonNullable<BreakFilters['ageBucket']>, string> = {
+  '0': 'coalesce(age_days, 0) = 0',
+  '1': 'age_days = 1',
+  '2-4': 'age_days BETWEEN 2 AND 4',
+  '5+': 'age_days >= 5',
+};
+
+export function whereOf(f: BreakFilters, withClass: boolean): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const inList = (col: string, values: string[] | undefined) => {
+    if (!values || values.length === 0) return;
+    parts.push(`${col} IN (${values.map(() => '?').join(', ')})`);
+    params.push(...values);
+  };
+  if (withClass) inList('class', f.classes);
+  inList('status', f.statuses);
+  if (f.clOrdId) {
+    if (f.clOrdId.endsWith('*')) {
+      parts.push(`(starts_with(cl_ord_id, ?) OR starts_with(chain_root, ?))`);
+      const p = f.clOrdId.slice(0, -1);
+      params.push(p, p);
+    } else {
+      parts.push(`(cl_ord_id = ? OR chain_root = ? OR (session, chain_root) IN (SELECT session, chain_root FROM order_chain_members WHERE cl_ord_id = ?))`);
+      params.push(f.clOrdId, f.clOrdId, f.clOrdId);
+    }
+  }
+  for (const [col, v] of [['symbol', f.symbol], ['account', f.account], ['assignee', f.assignee]] as const) {
+    if (v) {
+      parts.push(`${col} = ?`);
+      params.push(v);
+    }
+  }
+  if (f.tradeDateFrom) {
+    parts.push('trade_date >= ?::DATE');
+    params.push(f.tradeDateFrom);
+  }
+  if (f.tradeDateTo) {
+    parts.push('trade_date <= ?::DATE');
+    params.push(f.tradeDateTo);
+  }
+  if (f.ageBucket) parts.push(AGE_SQL[f.ageBucket]);
+  return { sql: parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '', params };
+}
+
+interface CursorKey {
+  first_seen: string;
+  break_id: string;
+}
+
+export function encodeCursor(k: CursorKey): string {
+  return Buffer.from(JSON.stringify([k.first_seen, k.break_id]), 'utf8').toString('base64url');
+}
+
+/** null for a cursor that is not one of ours (the caller answers a 400). */
+export function decodeCursor(cursor: string): CursorKey | null {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') return { first_seen: v[0], break_id: v[1] };
+  } catch {
+    // fall through
+  }
+  return null;
+}
+
+/** Newest first (first_seen DESC, break_id ASC). */
+export async function listBreaks(db: Db, q: { filters: BreakFilters; cursor?: CursorKey | null; limit: number }): Promise<BreakPage> {
+  const limit = Math.max(1, Math.min(q.limit, MAX_BREAKS_PAGE));
+  const w = whereOf(q.filters, true);
+  const keyset = q.cursor ? `(first_seen < ?::TIMESTAMPTZ OR (first_seen = ?::TIMESTAMPTZ AND break_id > ?))` : '';
+  const conds = [w.sql.replace(/^WHERE /, ''), keyset].filter(Boolean);
+  const where = conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : '';
+  const params = [...w.params, ...(q.cursor ? [q.cursor.first_seen, q.cursor.first_seen, q.cursor.break_id] : []), limit + 1];
+  const rows = await db.all<Record<string, unknown>>(
+    `SELECT break_id, class, cl_ord_id, chain_root, session, symbol, account, status, assignee, severity, trade_date::VARCHAR AS trade_date,
+       age_days, notional::VARCHAR AS notional, details, first_seen
+     FROM breaks ${where} ORDER BY first_seen DESC, break_id ASC LIMIT ?`,
+    params,
+  );
+  const page = rows.slice(0, limit).map(toItem);
+  const last = page[page.length - 1];
+  const c = whereOf(q.filters, false);
+  const counts = await db.all<{ class: string; n: number }>(`SELECT class, count(*)::INTEGER AS n FROM breaks ${c.sql} GROUP BY 1 ORDER BY 1`, c.params);
+  return {
+    items: page,
+    next_cursor: rows.length > limit && last ? encodeCursor(last) : null,
+    counts: Object.fromEntries(counts.map((r) => [r.class, Number(r.n)])),
+  };
+}
+
+function toItem(r: Record<string, unknown>): BreakListItem {
+  return {
+    ...(r as unknown as BreakListItem),
+    age_days: r.age_days === null || r.age_days === undefined ? null : Number(r.age_days),
+    details: JSON.parse(String(r.details)),
+  };
+}
+
+export async function getBreak(db: Db, breakId: string): Promise<(BreakListItem & { evidence: unknown; closed_reason: string | null }) | null> {
+  const rows = await db.all<Record<string, unknown>>(
+    `SELECT break_id, class, cl_ord_id, chain_root, session, symbol, account, status, assignee, severity, trade_date::VARCHAR AS trade_date,
+       age_days, notional::VARCHAR AS notional, details, first_seen, evidence, closed_reason
+     FROM breaks WHERE break_id = ?`,
+    [breakId],
+  );
+  if (rows.length === 0) return null;
+  return { ...toItem(rows[0]), evidence: JSON.parse(String(rows[0].evidence)), closed_reason: (rows[0].closed_reason as string | null) ?? null };
+}
+
+/** The chains (one per session) a ClOrdID belongs to. */
+export async function chainsOf(db: Db, clOrdId: string): Promise<{ session: string; chain_root: string }[]> {
+  return db.all(`SELECT DISTINCT session, chain_root FROM order_chain_members WHERE cl_ord_id = ? ORDER BY session`, [clOrdId]);
+}
+
+export async function chainSummary(db: Db, session: string, chainRoot: string): Promise<Record<string, unknown> | null> {
+  const rows = await db.all<Record<string, unknown>>(`SELECT * FROM order_chains WHERE session = ? AND chain_root = ?`, [session, chainRoot]);
+  return rows[0] ?? null;
+}
+
+/**
+ * Every order message of a chain in order, with its lineage (file, job, parser version, contract
+ * hash, line, byte span): the drill-down's timeline and the key to the raw bytes.
+ */
+export async function chainMessages(db: Db, session: string, chainRoot: string): Promise<Record<string, unknown>[]> {
+  return db.all(
+    `WITH members AS (SELECT cl_ord_id FROM order_chain_members WHERE session = ? AND chain_root = ?),
+     oids AS (SELECT unnest(order_ids) AS order_id FROM order_chains WHERE session = ? AND chain_root = ?)
+     SELECT e.message_index, e.line_number, e._cf_source_hash AS source_hash, e._cf_job_id AS job_id, e._cf_parser_version AS parser_version,
+       e._cf_contract_hash AS contract_hash, e._cf_source_offset AS source_offset, e._cf_source_length AS source_length,
+       e.sending_time, e.transact_time, e.sender_comp_id, e.target_comp_id, e.msg_type, e.msg_seq_num, e.poss_dup_flag,
+       e.cl_ord_id, e.orig_cl_ord_id, e.order_id, e.exec_id, e.exec_ref_id, e.exec_trans_type, e.exec_type, e.ord_status,
+       e.side, e.symbol, e.order_qty::VARCHAR AS order_qty, e.price::VARCHAR AS price, e.last_qty::VARCHAR AS last_qty,
+       e.last_px::VARCHAR AS last_px, e.cum_qty::VARCHAR AS cum_qty, e.leaves_qty::VARCHAR AS leaves_qty, e.avg_px::VARCHAR AS avg_px, e.text
+     FROM fix_order_events e
+     WHERE (CASE WHEN e.sender_comp_id <= e.target_comp_id THEN e.sender_comp_id || '|' || e.target_comp_id
+                 ELSE e.target_comp_id || '|' || e.sender_comp_id END) = ?
+       AND (e.cl_ord_id IN (SELECT cl_ord_id FROM members) OR e.orig_cl_ord_id IN (SELECT cl_ord_id FROM members)
+         OR (nullif(trim(e.cl_ord_id), '') IS NULL AND e.order_id IN (SELECT order_id FROM oids)))
+     QUALIFY row_number() OVER (PARTITION BY e._cf_source_hash, e.message_index ORDER BY e._cf_job_id DESC) = 1
+     ORDER BY e.sending_time, e._cf_source_hash, e.message_index`,
+    [session, chainRoot, session, chainRoot, session],
+  );
+}
+
+/** Surviving fills of a chain with the confirmation each was matched to (if any). */
+export async function chainFills(db: Db, session: string, chainRoot: string): Promise<Record<string, unknown>[]> {
+  return db.all(
+    `SELECT f.fill_id, f.exec_id, f.current_exec_id, f.cl_ord_id, f.order_id, f.last_qty::VARCHAR AS last_qty, f.last_px::VARCHAR AS last_px,
+       f.trade_date::VARCHAR AS trade_date, f.source_hash, f.message_index, m.confirmation_id, m.method AS match_method, m.needs_review
+     FROM order_fills f LEFT JOIN counterparty_matches m USING (fill_id)
+     WHERE f.session = ? AND f.chain_root = ? ORDER BY f.chain_fill_ordinal`,
+    [session, chainRoot],
+  );
+}
+
+export async function chainBreaks(db: Db, session: string, chainRoot: string): Promise<Record<string, unknown>[]> {
+  const rows = await db.all<Record<string, unknown>>(
+    `SELECT break_id, class, status, severity, assignee, age_days, details, evidence, closed_reason
+     FROM breaks WHERE session = ? AND chain_root = ? ORDER BY class, break_id`,
+    [session, chainRoot],
+  );
+  return rows.map((r) => ({ ...r, age_days: r.age_days === null ? null : Number(r.age_days), details: JSON.parse(String(r.details)), evidence: JSON.parse(String(r.evidence)) }));
+}
+
+export async function breakHistory(db: Db, breakId: string): Promise<{ events: Record<string, unknown>[]; comments: Record<string, unknown>[] }> {
+  const events = await db.all<Record<string, unknown>>(
+    `SELECT occurred_at, actor, action, from_status, to_status, details FROM break_events WHERE break_id = ? ORDER BY occurred_at, event_id`,
+    [breakId],
+  );
+  const comments = await db.all<Record<string, unknown>>(
+    `SELECT comment_id, author, body, created_at FROM break_comments WHERE break_id = ? ORDER BY created_at, comment_id`,
+    [breakId],
+  );
+  return { events, comments };
+}

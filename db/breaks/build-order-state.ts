@@ -1,0 +1,245 @@
+import type { Db } from '../open';
+import { id, JOB_IDS_SQL, orderIdSql, SESSION_SQL, SIDE_WORD_SQL, TERMINAL_STATUSES_SQL } from './sql-fragments';
+
+// Builds, in temp tables of the caller's transaction, the business state of every order chain
+// of the sessions in scope:
+//   _bk_scope(session)            sessions to recompute
+//   _bk_ev                        order events of those sessions, one row per message, ordered (seq)
+//   _bk_m                         _bk_ev + chain_root, counted (not a resend) and kind
+//   _bk_fill                      surviving fills (busts / corrections applied)
+//   _bk_chain                     order summary per chain, reported vs computed
+//
+// Order of messages: within a file, file order (message_index); files by their first
+// SendingTime. A file promoted twice (same _cf_source_hash) counts once.
+
+const MAX_LINK_ROUNDS = 64;
+
+export interface ScopeInput {
+  /** null = every session. */
+  jobIds: string[] | null;
+  hasSessionEvents: boolean;
+}
+
+/** Sessions the jobs touched (or all), in _bk_scope. Returns their count. */
+export async function buildScope(tx: Db, input: ScopeInput): Promise<number> {
+  const where = input.jobIds ? `WHERE _cf_job_id IN ${JOB_IDS_SQL}` : '';
+  const params = input.jobIds ? [JSON.stringify(input.jobIds)] : [];
+  const sessionPart = input.hasSessionEvents ? `UNION SELECT DISTINCT ${SESSION_SQL} AS session FROM _bk_src_sessions ${where}` : '';
+  await tx.run(
+    `CREATE OR REPLACE TEMP TABLE _bk_scope AS
+     SELECT DISTINCT ${SESSION_SQL} AS session FROM _bk_src_orders ${where} ${sessionPart}`,
+    input.hasSessionEvents ? [...params, ...params] : params,
+  );
+  return countOf(tx, '_bk_scope');
+}
+
+/** Order events of the scope sessions, deduplicated by file position and ordered. */
+export async function buildEvents(tx: Db): Promise<void> {
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_ev AS
+    WITH base AS (
+      SELECT *, ${SESSION_SQL} AS session FROM _bk_src_orders
+      WHERE ${SESSION_SQL} IN (SELECT session FROM _bk_scope)
+      QUALIFY row_number() OVER (PARTITION BY _cf_source_hash, message_index ORDER BY _cf_job_id DESC) = 1
+    ), files AS (
+      SELECT _cf_source_hash, min(sending_time) AS file_start FROM base GROUP BY 1
+    )
+    SELECT b.session, b.sender_comp_id, b.target_comp_id, b.begin_string, b.msg_type, b.msg_seq_num,
+      b.poss_dup_flag, b.sending_time,
+      ${id('b.cl_ord_id')} AS cl_ord_id, ${id('b.orig_cl_ord_id')} AS orig_cl_ord_id, ${orderIdSql('b.order_id')} AS order_id,
+      ${id('b.exec_id')} AS exec_id, ${id('b.exec_ref_id')} AS exec_ref_id, b.exec_trans_type, b.exec_type, b.ord_status,
+      ${SIDE_WORD_SQL('b.side')} AS side, b.symbol, b.account, b.currency, b.order_qty, b.price, b.time_in_force,
+      b.last_qty, b.last_px, b.cum_qty, b.leaves_qty, b.avg_px, b.last_mkt, b.trade_date, b.settl_date, b.transact_time,
+      b.text, b.ord_rej_reason, b.cxl_rej_reason, b.cxl_rej_response_to, ${id('b.trd_match_id')} AS trd_match_id,
+      b._cf_source_hash, b.message_index, b._cf_job_id,
+      row_number() OVER (PARTITION BY b.session ORDER BY f.file_start NULLS LAST, b._cf_source_hash, b.message_index) AS seq
+    FROM base b JOIN files f USING (_cf_source_hash)`);
+}
+
+/**
+ * Chains: ClOrdIDs linked through OrigClOrdID(41), transitively, per session (connected
+ * components by min-label propagation; rounds = the longest replace chain). A message without
+ * ClOrdID joins the chain its OrderID(37) belongs to when that is unambiguous.
+ */
+export async function buildChains(tx: Db): Promise<void> {
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_edge AS
+    SELECT DISTINCT session, a, b FROM (
+      SELECT session, cl_ord_id AS a, orig_cl_ord_id AS b FROM _bk_ev WHERE cl_ord_id IS NOT NULL AND orig_cl_ord_id IS NOT NULL
+      UNION ALL
+      SELECT session, orig_cl_ord_id, cl_ord_id FROM _bk_ev WHERE cl_ord_id IS NOT NULL AND orig_cl_ord_id IS NOT NULL
+    ) WHERE a <> b`);
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_node AS
+    SELECT DISTINCT session, node, node AS label FROM (
+      SELECT session, cl_ord_id AS node FROM _bk_ev WHERE cl_ord_id IS NOT NULL
+      UNION ALL SELECT session, orig_cl_ord_id FROM _bk_ev WHERE orig_cl_ord_id IS NOT NULL)`);
+  for (let round = 0; round < MAX_LINK_ROUNDS; round++) {
+    await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_node_next AS
+      SELECT n.session, n.node, least(n.label, coalesce(min(m.label), n.label)) AS label
+      FROM _bk_node n
+      LEFT JOIN _bk_edge e ON e.session = n.session AND e.a = n.node
+      LEFT JOIN _bk_node m ON m.session = e.session AND m.node = e.b
+      GROUP BY n.session, n.node, n.label`);
+    const changed = await tx.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM _bk_node_next x
+      JOIN _bk_node n ON n.session = x.session AND n.node = x.node WHERE x.label <> n.label`);
+    await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_node AS SELECT * FROM _bk_node_next`);
+    if (Number(changed[0].n) === 0) break;
+  }
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_oid AS
+    SELECT e.session, e.order_id, min(n.label) AS label
+    FROM _bk_ev e JOIN _bk_node n ON n.session = e.session AND n.node = coalesce(e.cl_ord_id, e.orig_cl_ord_id)
+    WHERE e.order_id IS NOT NULL
+    GROUP BY 1, 2 HAVING count(DISTINCT n.label) = 1`);
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_lab AS
+    SELECT e.session, e.seq,
+      coalesce(n.label, o.label, CASE WHEN e.order_id IS NOT NULL THEN '#order:' || e.order_id END) AS label
+    FROM _bk_ev e
+    LEFT JOIN _bk_node n ON n.session = e.session AND n.node = coalesce(e.cl_ord_id, e.orig_cl_ord_id)
+    LEFT JOIN _bk_oid o ON o.session = e.session AND o.order_id = e.order_id`);
+  // The chain root: the ClOrdID of the chain's first NewOrderSingle, else the origin-most id first seen.
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_root AS
+    SELECT l.session, l.label,
+      coalesce(arg_min(e.cl_ord_id, e.seq) FILTER (WHERE e.msg_type = 'D' AND e.cl_ord_id IS NOT NULL),
+               arg_min(coalesce(e.orig_cl_ord_id, e.cl_ord_id), e.seq) FILTER (WHERE coalesce(e.orig_cl_ord_id, e.cl_ord_id) IS NOT NULL),
+               l.label) AS chain_root
+    FROM _bk_lab l JOIN _bk_ev e ON e.session = l.session AND e.seq = l.seq
+    WHERE l.label IS NOT NULL GROUP BY 1, 2`);
+  // kind: what a message does to business state. counted: false for resends (PossDup or not) of
+  // an ExecID or of a request already seen: only the first occurrence changes state.
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_m AS
+    SELECT e.*, r.chain_root,
+      e.msg_type = '8' AS is_exec,
+      CASE
+        WHEN e.msg_type = '8' AND e.exec_id IS NOT NULL AND e.exec_id <> '0'
+          THEN row_number() OVER (PARTITION BY e.session, e.msg_type = '8', e.exec_id ORDER BY e.seq) = 1
+        WHEN e.msg_type IN ('D', 'F', 'G') AND e.cl_ord_id IS NOT NULL
+          THEN row_number() OVER (PARTITION BY e.session, e.msg_type, e.cl_ord_id ORDER BY e.seq) = 1
+        ELSE true END AS counted,
+      CASE
+        WHEN e.msg_type <> '8' THEN 'other'
+        WHEN e.exec_type = 'H' OR e.exec_trans_type = '1' THEN 'bust'
+        WHEN e.exec_type = 'G' OR e.exec_trans_type = '2' THEN 'correct'
+        WHEN coalesce(e.exec_trans_type, '0') = '0' AND e.exec_type IN ('F', '1', '2') AND e.last_qty > 0 THEN 'fill'
+        ELSE 'report' END AS kind,
+      coalesce(e.exec_id, '#msg:' || e.message_index || '@' || left(e._cf_source_hash, 16)) AS eid
+    FROM _bk_ev e
+    JOIN _bk_lab l ON l.session = e.session AND l.seq = e.seq
+    JOIN _bk_root r ON r.session = l.session AND r.label = l.label`);
+}
+
+/**
+ * Surviving fills: a fill survives unless the last bust/correction that refers to it (through
+ * ExecRefID(19), following corrections of corrections) is a bust; a correction replaces its
+ * LastQty/LastPx. Only counted messages take part.
+ */
+export async function buildFills(tx: Db): Promise<void> {
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_act AS
+    WITH RECURSIVE walk(session, eid, root, depth) AS (
+      SELECT session, eid, exec_ref_id, 1 FROM _bk_m WHERE counted AND kind IN ('bust', 'correct') AND exec_ref_id IS NOT NULL
+      UNION ALL
+      SELECT w.session, w.eid, a.exec_ref_id, w.depth + 1
+      FROM walk w JOIN _bk_m a ON a.session = w.session AND a.eid = w.root AND a.counted AND a.kind = 'correct' AND a.exec_ref_id IS NOT NULL
+      WHERE w.depth < 8
+    ), roots AS (SELECT session, eid, arg_max(root, depth) AS root FROM walk GROUP BY 1, 2)
+    SELECT r.session, r.root,
+      arg_max(m.kind, m.seq) AS last_kind, arg_max(m.last_qty, m.seq) AS last_qty, arg_max(m.last_px, m.seq) AS last_px,
+      arg_max(m.eid, m.seq) AS last_eid
+    FROM roots r JOIN _bk_m m ON m.session = r.session AND m.eid = r.eid
+    GROUP BY 1, 2`);
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_fill AS
+    SELECT f.session, f.chain_root, f.seq, f.session || '|' || f.eid AS fill_id, f.eid AS exec_id,
+      coalesce(a.last_eid, f.eid) AS current_exec_id, f.cl_ord_id, f.order_id, f.trd_match_id,
+      f.symbol, f.side, f.account,
+      CASE WHEN a.last_kind = 'correct' THEN coalesce(a.last_qty, f.last_qty) ELSE f.last_qty END AS qty,
+      CASE WHEN a.last_kind = 'correct' THEN coalesce(a.last_px, f.last_px) ELSE f.last_px END AS px,
+      coalesce(f.trade_date, f.transact_time::DATE, f.sending_time::DATE) AS trade_date,
+      f.settl_date, f.transact_time, f._cf_source_hash, f.message_index, f._cf_job_id
+    FROM _bk_m f LEFT JOIN _bk_act a ON a.session = f.session AND a.root = f.eid
+    WHERE f.counted AND f.kind = 'fill' AND coalesce(a.last_kind, 'fill') <> 'bust'
+      AND (CASE WHEN a.last_kind = 'correct' THEN coalesce(a.last_qty, f.last_qty) ELSE f.last_qty END) > 0`);
+}
+
+/** The order summary of each chain (reported values are those of its last counted ExecutionReport). */
+export async function buildChainSummary(tx: Db): Promise<void> {
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_fsum AS
+    SELECT session, chain_root, sum(qty) AS cq, sum(qty * coalesce(px, 0)) AS notional, count(*) AS n,
+      arg_max(px, seq) AS last_px
+    FROM _bk_fill GROUP BY 1, 2`);
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_chain AS
+    WITH agg AS (
+      SELECT session, chain_root,
+        list(DISTINCT cl_ord_id) FILTER (WHERE cl_ord_id IS NOT NULL) AS cl_ord_ids,
+        list(DISTINCT orig_cl_ord_id) FILTER (WHERE orig_cl_ord_id IS NOT NULL) AS orig_ids,
+        list(DISTINCT order_id ORDER BY order_id) FILTER (WHERE is_exec AND counted AND order_id IS NOT NULL) AS order_ids,
+        count(order_id) FILTER (WHERE is_exec AND counted) AS reports_with_order_id,
+        arg_max(symbol, seq) FILTER (WHERE symbol IS NOT NULL) AS symbol,
+        arg_max(side, seq) FILTER (WHERE side IS NOT NULL) AS side,
+        arg_max(account, seq) FILTER (WHERE account IS NOT NULL) AS account,
+        arg_max(currency, seq) FILTER (WHERE currency IS NOT NULL) AS currency,
+        arg_max(time_in_force, seq) FILTER (WHERE time_in_force IS NOT NULL) AS time_in_force,
+        coalesce(arg_max(last_mkt, seq) FILTER (WHERE last_mkt IS NOT NULL),
+                 arg_min(target_comp_id, seq) FILTER (WHERE msg_type = 'D')) AS venue,
+        coalesce(arg_max(order_qty, seq) FILTER (WHERE is_exec AND counted AND order_qty IS NOT NULL),
+                 arg_max(order_qty, seq) FILTER (WHERE msg_type IN ('D', 'G') AND counted AND order_qty IS NOT NULL)) AS order_qty,
+        arg_max(price, seq) FILTER (WHERE price IS NOT NULL) AS price,
+        arg_max({'cum': cum_qty, 'leaves': leaves_qty, 'avg': avg_px, 'status': ord_status, 'seq': seq}, seq)
+          FILTER (WHERE is_exec AND counted) AS last_report,
+        max(seq) FILTER (WHERE counted AND kind IN ('bust', 'correct') AND ord_status NOT IN ${TERMINAL_STATUSES_SQL}) AS reopen_seq,
+        bool_or(msg_type = 'D') AS has_new_order,
+        bool_or(is_exec) AS has_exec,
+        coalesce(min(trade_date), min(transact_time)::DATE, min(sending_time)::DATE) AS trade_date,
+        min(sending_time) AS first_seen, max(sending_time) AS last_seen, count(*) AS message_count
+      FROM _bk_m GROUP BY 1, 2
+    ), terminal AS (
+      -- The first terminal report after the last bust/correction that reopened the order.
+      SELECT m.session, m.chain_root, min(m.seq) AS terminal_seq,
+        arg_min({'ord_status': m.ord_status, 'exec_id': m.exec_id, 'source_hash': m._cf_source_hash,
+          'message_index': m.message_index, 'job_id': m._cf_job_id}, m.seq) AS terminal_report
+      FROM _bk_m m JOIN agg a USING (session, chain_root)
+      WHERE m.is_exec AND m.counted AND m.seq > coalesce(a.reopen_seq, 0)
+        AND (m.ord_status IN ${TERMINAL_STATUSES_SQL} OR (m.leaves_qty = 0 AND m.cum_qty > 0 AND m.ord_status = '1'))
+      GROUP BY 1, 2
+    )
+    SELECT a.*, t.terminal_seq, t.terminal_report, a.last_report.cum AS reported_cum_qty, a.last_report.leaves AS reported_leaves_qty,
+      a.last_report.avg AS reported_avg_px, a.last_report.status AS ord_status,
+      a.last_report.status IN ${TERMINAL_STATUSES_SQL}
+        OR (a.last_report.leaves = 0 AND a.last_report.cum > 0 AND a.last_report.status = '1') AS is_terminal,
+      coalesce(s.cq, 0) AS computed_cum_qty, coalesce(s.notional, 0) AS computed_notional, coalesce(s.n, 0) AS fill_count,
+      coalesce(NULLIF(a.last_report.avg, 0), a.price, s.last_px) AS px_ref
+    FROM agg a LEFT JOIN _bk_fsum s USING (session, chain_root) LEFT JOIN terminal t USING (session, chain_root)`);
+  // Evidence of a chain: its messages in order (capped: the drill-down shows them all).
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_chain_ev AS
+    SELECT session, chain_root,
+      to_json(list({'output': 'fix_order_events', 'source_hash': _cf_source_hash, 'message_index': message_index, 'job_id': _cf_job_id}
+        ORDER BY seq)[1:200])::VARCHAR AS evidence
+    FROM _bk_m GROUP BY 1, 2`);
+}
+
+/**
+ * Replaces the persisted derived state (members, chains, fills) of the scope sessions; a full
+ * run replaces all of it (a session whose rows are gone leaves nothing behind).
+ */
+export async function persistOrderState(tx: Db, full: boolean): Promise<void> {
+  for (const t of ['order_chain_members', 'order_chains', 'order_fills']) {
+    await tx.run(full ? `DELETE FROM ${t}` : `DELETE FROM ${t} WHERE session IN (SELECT session FROM _bk_scope)`);
+  }
+  await tx.run(`INSERT INTO order_chain_members (session, chain_root, cl_ord_id)
+    SELECT DISTINCT session, chain_root, x FROM (
+      SELECT session, chain_root, unnest(list_distinct(list_concat(coalesce(cl_ord_ids, []), coalesce(orig_ids, [])))) AS x FROM _bk_chain)`);
+  await tx.run(`INSERT INTO order_chains
+    SELECT session, chain_root, list_distinct(list_concat(coalesce(cl_ord_ids, []), coalesce(orig_ids, []))), order_ids,
+      symbol, side, account, currency, venue, time_in_force, order_qty, price,
+      reported_cum_qty, reported_leaves_qty, reported_avg_px, computed_cum_qty, computed_notional, ord_status,
+      coalesce(is_terminal, false), trade_date, first_seen, last_seen, message_count, fill_count
+    FROM _bk_chain`);
+  await tx.run(`INSERT INTO order_fills
+    SELECT fill_id, session, chain_root, cl_ord_id, order_id, exec_id, current_exec_id, trd_match_id, symbol, side, account,
+      qty, px, trade_date, settl_date, transact_time,
+      CASE WHEN order_id IS NOT NULL THEN row_number() OVER (PARTITION BY session, order_id ORDER BY seq) END,
+      row_number() OVER (PARTITION BY session, chain_root ORDER BY seq),
+      _cf_source_hash, message_index, _cf_job_id
+    FROM _bk_fill`);
+}
+
+export async function countOf(tx: Db, table: string): Promise<number> {
+  const rows = await tx.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`);
+  return Number(rows[0].n);
+}

@@ -1,0 +1,106 @@
+import { DateTime } from 'luxon';
+import {
+  resolveBreakConfig,
+  toBreakRecord,
+  type BreakConfigOverride,
+  type BreakFamily,
+  type HolidayCalendar,
+} from '../../lib/breaks';
+import type { Db } from '../open';
+import { tableExists } from './breaks-db';
+import { buildChainSummary, buildChains, buildEvents, buildFills, buildScope, countOf, persistOrderState } from './build-order-state';
+import type { CandidateRow } from './candidate-row';
+import { counterpartyCandidates } from './counterparty-candidates';
+import { lifecycleCandidates } from './lifecycle-candidates';
+import { loadHolidayCalendar } from './load-holiday-calendar';
+import { sequenceCandidates } from './sequence-candidates';
+import { createSourceViews } from './source-views';
+import { writeBreaks, type WriteResult } from './write-breaks';
+
+// Break detection over the warehouse tables (fix_order_events, fix_session_events,
+// confirmations), in one transaction. With jobIds, only the sessions those jobs touched are
+// recomputed (chains are per session and linking needs the whole session); counterparty matching
+// is always recomputed whole (see counterparty-candidates.ts). Without jobIds, everything.
+
+export interface DetectBreaksOptions {
+  /** Promoted jobs whose rows changed; omitted = recompute everything. */
+  jobIds?: string[];
+  /** Date the age of breaks is measured to (ISO); default today (UTC). */
+  asOf?: string;
+  config?: BreakConfigOverride;
+  /** Default: loadHolidayCalendar(). */
+  calendar?: HolidayCalendar;
+  /** Called after each step with its wall time (benchmarks, diagnostics). */
+  onStep?: (step: string, ms: number) => void;
+}
+
+export interface DetectBreaksResult extends WriteResult {
+  sessions: number;
+  chains: number;
+  fills: number;
+  /** Breaks found by this run (open or not), per class. */
+  byClass: Record<string, number>;
+  found: number;
+}
+
+const TEMP_TABLES = [
+  '_bk_scope', '_bk_ev', '_bk_edge', '_bk_node', '_bk_node_next', '_bk_oid', '_bk_lab', '_bk_root', '_bk_m', '_bk_act', '_bk_fill',
+  '_bk_fsum', '_bk_chain', '_bk_chain_ev', '_bk_cx', '_bk_sess_d', '_bk_cf', '_bk_cf_chain', '_bk_of', '_bk_of_u', '_bk_cf_u', '_bk_match', '_bk_new',
+];
+
+export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Promise<DetectBreaksResult> {
+  const resolved = resolveBreakConfig(opts.config);
+  if (!resolved.ok) throw new Error(`breaks.bad_config: ${resolved.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  const config = resolved.config;
+  const calendar = opts.calendar ?? loadHolidayCalendar();
+  const asOf = opts.asOf ?? DateTime.utc().toISODate()!;
+  const jobIds = opts.jobIds ?? null;
+  const runLabel = jobIds ? `jobs ${jobIds.join(', ')}` : 'full run';
+
+  return db.transaction(async (tx) => {
+    const hasOrders = await tableExists(tx, 'fix_order_events');
+    const hasSessionEvents = await tableExists(tx, 'fix_session_events');
+    const hasConfirmations = await tableExists(tx, 'confirmations');
+    const found: CandidateRow[] = [];
+    let sessions = 0;
+    let chains = 0;
+    let fills = 0;
+    let last = Date.now();
+    const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+      const result = await fn();
+      const now = Date.now();
+      opts.onStep?.(name, now - last);
+      last = now;
+      return result;
+    };
+    try {
+      if (hasOrders) {
+        await createSourceViews(tx, { hasSessionEvents });
+        sessions = await step('scope', () => buildScope(tx, { jobIds, hasSessionEvents }));
+        await step('events', () => buildEvents(tx));
+        await step('chains', () => buildChains(tx));
+        await step('fills', () => buildFills(tx));
+        await step('summary', () => buildChainSummary(tx));
+        await step('persist', () => persistOrderState(tx, jobIds === null));
+        chains = await countOf(tx, '_bk_chain');
+        fills = await countOf(tx, '_bk_fill');
+        found.push(...(await step('lifecycle', () => lifecycleCandidates(tx, config))));
+        found.push(...(await step('sequence', () => sequenceCandidates(tx, hasSessionEvents))));
+      }
+      if (hasConfirmations) found.push(...(await step('counterparty', () => counterpartyCandidates(tx, config))));
+      const records = found.map((f) => toBreakRecord(f, { asOf, calendar, config }));
+      const sessionFamilies: BreakFamily[] = hasOrders ? ['lifecycle', 'session'] : [];
+      const written = await step('write', () => writeBreaks(tx, records, {
+        allOf: [...(jobIds ? [] : sessionFamilies), ...(hasConfirmations ? (['counterparty'] as const) : [])],
+        scopedSessionsOf: jobIds ? sessionFamilies : [],
+        runLabel,
+      }));
+      const byClass: Record<string, number> = {};
+      for (const r of records) byClass[r.class] = (byClass[r.class] ?? 0) + 1;
+      return { ...written, sessions, chains, fills, byClass, found: records.length };
+    } finally {
+      for (const t of TEMP_TABLES) await tx.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+      for (const v of ['_bk_src_orders', '_bk_src_sessions']) await tx.run(`DROP VIEW IF EXISTS ${v}`).catch(() => undefined);
+    }
+  });
+}

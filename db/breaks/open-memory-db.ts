@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { isoFromDuckDBTimestampTz, type Db } from '../open';
+
+// An in-memory DuckDB behind the Db interface, for `workbench breaks` (no server, no file).
+// One connection, statements serialised: temp tables and transactions see each other, and the
+// same SQL as on the server database runs unchanged. Only the breaks migration is applied.
+
+export type MemoryDb = Db & { close(): Promise<void> };
+
+const BREAKS_MIGRATION = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations', '003_breaks.sql');
+
+export async function openMemoryDb(): Promise<MemoryDb> {
+  const instance = await DuckDBInstance.create(':memory:', {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  });
+  const conn = await instance.connect();
+  let queue: Promise<unknown> = Promise.resolve();
+  // Serialises every call on the one connection.
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = queue.then(fn, fn);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  let inTransaction = false;
+  const direct: Db = {
+    all: <T>(sql: string, params?: unknown[]) => (inTransaction ? queryRows<T>(conn, sql, params) : serial(() => queryRows<T>(conn, sql, params))),
+    run: (sql: string, params?: unknown[]) => (inTransaction ? execute(conn, sql, params) : serial(() => execute(conn, sql, params))),
+    transaction: <T>(fn: (tx: Db) => Promise<T>): Promise<T> => {
+      if (inTransaction) return fn(direct);
+      return serial(async () => {
+        await conn.run('BEGIN TRANSACTION');
+        inTransaction = true;
+        try {
+          const result = await fn(direct);
+          await conn.run('COMMIT');
+          return result;
+        } catch (e) {
+          await conn.run('ROLLBACK').catch(() => undefined);
+          throw e;
+        } finally {
+          inTransaction = false;
+        }
+      });
+    },
+  };
+  try {
+    await direct.run(`SET TimeZone = 'UTC'`);
+    await direct.run(readFileSync(BREAKS_MIGRATION, 'utf8'));
+  } catch (e) {
+    conn.closeSync();
+    instance.closeSync();
+    throw e;
+  }
+  return {
+    ...direct,
+    async close() {
+      await queue;
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+async function execute(conn: DuckDBConnection, sql: string, params?: unknown[]): Promise<void> {
+  if (params && params.length > 0) await conn.run(sql, params as DuckDBValue[]);
+  else await conn.run(sql);
+}
+
+async function queryRows<T>(conn: DuckDBConnection, sql: string, params?: unknown[]): Promise<T[]> {
+  const reader = params && params.length > 0 ? await conn.runAndReadAll(sql, params as DuckDBValue[]) : await conn.runAndReadAll(sql);
+  // JSON conversion keeps DECIMAL and BIGINT exact (as strings).
+  const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
+  const names = reader.columnNames();
+  const tz = reader.columnTypes().flatMap((t, i) => (t.typeId === DuckDBTypeId.TIMESTAMP_TZ ? [names[i]] : []));
+  for (const row of rows) for (const n of tz) if (typeof row[n] === 'string') row[n] = isoFromDuckDBTimestampTz(row[n] as string);
+  return rows as T[];
+}

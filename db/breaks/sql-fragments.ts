@@ -1,0 +1,28 @@
+// SQL fragments shared by the break detection steps. Everything here is constant text (no
+// values): values are bound as parameters by the callers.
+
+/** The session of a message: its SenderCompID/TargetCompID pair in either direction, as 'A|B' with A ≤ B. */
+export const SESSION_SQL = `CASE WHEN coalesce(sender_comp_id, '') <= coalesce(target_comp_id, '')
+  THEN coalesce(sender_comp_id, '') || '|' || coalesce(target_comp_id, '')
+  ELSE coalesce(target_comp_id, '') || '|' || coalesce(sender_comp_id, '') END`;
+
+/** An identifier cell: blank → NULL. */
+export const id = (col: string): string => `NULLIF(trim(${col}), '')`;
+
+/** OrderID placeholders some engines send on rejects and before acceptance are no identity. */
+export const orderIdSql = (col: string): string => `CASE WHEN trim(${col}) IN ('', 'NONE', '0') THEN NULL ELSE trim(${col}) END`;
+
+/** FIX Side(54) → the confirmations vocabulary. */
+export const SIDE_WORD_SQL = (col: string): string =>
+  `CASE ${col} WHEN '1' THEN 'BUY' WHEN '2' THEN 'SELL' WHEN '5' THEN 'SELL_SHORT' WHEN '6' THEN 'SELL_SHORT' ELSE ${col} END`;
+
+/** OrdStatus(39) values after which an order takes no more fills. */
+export const TERMINAL_STATUSES_SQL = `('2', '3', '4', '8', 'C')`;
+
+/** Job ids arrive as one JSON array parameter (the Db API binds scalars only). */
+export const JOB_IDS_SQL = `(SELECT unnest(from_json(?, '["VARCHAR"]')))`;
+
+/** |theirs − ours| within tolerance (abs, rel bound as DECIMAL text): the SQL twin of lib/breaks/tolerance.ts. */
+export function withinSql(ours: string, theirs: string, abs: string, rel: string): string {
+  return `(abs((${theirs}) - (${ours})) <= ${abs} OR abs((${theirs}) - (${ours})) <= ${rel} * abs(${ours}))`;
+}

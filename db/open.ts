@@ -1,0 +1,324 @@
+// The one door to data/workbench.duckdb. The server process owns the file (DESIGN.md, "Processes");
+// workers never open it. Everything here is about keeping that single owner safe:
+// - one DuckDBInstance per process, cached on globalThis (see getDb);
+// - hardened before any caller gets it (see hardenInstance);
+// - values only as bound parameters; DECIMAL/BIGINT/HUGEINT read back as exact strings.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
+import { applyMigrations } from './migrate';
+import { quoteString } from './sql';
+
+export interface Db {
+  /** Rows as plain objects; DECIMAL, BIGINT, HUGEINT come back as strings, TIMESTAMPTZ as ISO strings (never JS numbers for money). */
+  all<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  run(sql: string, params?: unknown[]): Promise<void>;
+  /** BEGIN … COMMIT on a dedicated connection; ROLLBACK and rethrow on error. */
+  transaction<T>(fn: (tx: Db) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+}
+
+export type OpenDb = Db & { close(): Promise<void> };
+
+export interface OpenDatabaseOptions {
+  file: string;
+  dataDir: string;
+  /** Defaults to <cwd>/db/migrations (Next bundles server code, so the source folder is found from the project root). */
+  migrationsDir?: string;
+}
+
+/** Absolute DATA_DIR (default ./data, relative to the working directory the server was started in). */
+export function dataDir(): string {
+  // turbopackIgnore: a run-time location, not a source file for the build to trace.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.DATA_DIR ?? 'data');
+}
+
+/** Opens, hardens and migrates a database file. Callers other than tests use getDb(). */
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenDb> {
+  const dir = path.resolve(opts.dataDir);
+  mkdirSync(dir, { recursive: true });
+  const instance = await DuckDBInstance.create(path.resolve(opts.file), {
+    // Extensions can be neither fetched nor loaded implicitly; parquet and json are built in.
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  });
+  try {
+    await hardenInstance(instance, dir);
+  } catch (e) {
+    instance.closeSync();
+    throw e;
+  }
+  const db = new InstanceDb(instance);
+  try {
+    await applyMigrations(db, opts.migrationsDir ?? path.join(/*turbopackIgnore: true*/ process.cwd(), 'db', 'migrations'));
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  return db;
+}
+
+/**
+ * Order matters: allowed_directories must be set while external access is still on, and
+ * lock_configuration last, after which no connection can loosen anything (SET fails).
+ * The trailing separator stops a sibling such as data-old/ from matching the prefix.
+ */
+async function hardenInstance(instance: DuckDBInstance, dir: string): Promise<void> {
+  const conn = await instance.connect();
+  try {
+    await conn.run(`SET TimeZone = 'UTC'`);
+    await conn.run(`SET allowed_directories = [${quoteString(dir + path.sep)}]`);
+    await conn.run(`SET enable_external_access = false`);
+    await conn.run(`SET lock_configuration = true`);
+  } finally {
+    conn.closeSync();
+  }
+}
+
+type GlobalWithDb = typeof globalThis & { __workbenchDb?: Promise<OpenDb> };
+
+/**
+ * The process-wide database. Kept on globalThis, not in a module variable, because Next.js
+ * bundles instrumentation, route handlers and server components into separate module graphs
+ * (and reloads them in dev): a module-level cache would be duplicated, and two
+ * DuckDBInstance.create() on one file in one process both succeed as independent writers,
+ * which corrupts it.
+ */
+export function getDb(): Promise<Db> {
+  const g = globalThis as GlobalWithDb;
+  if (!g.__workbenchDb) {
+    const dir = dataDir();
+    const opening = openDatabase({ file: path.join(dir, 'workbench.duckdb'), dataDir: dir });
+    g.__workbenchDb = opening;
+    // A failed open must not poison the cache: the next call tries again.
+    opening.catch(() => {
+      if (g.__workbenchDb === opening) g.__workbenchDb = undefined;
+    });
+  }
+  return g.__workbenchDb;
+}
+
+/** Closes the process-wide database (server shutdown, tests). */
+export async function closeDb(): Promise<void> {
+  const g = globalThis as GlobalWithDb;
+  const opening = g.__workbenchDb;
+  g.__workbenchDb = undefined;
+  if (opening) await (await opening).close();
+}
+
+interface TxScope {
+  owner: InstanceDb;
+  tx: Db;
+}
+
+// The transaction (if any) the current async call chain runs in. Lets a nested
+// db.transaction() or db.run() made from inside fn join the open transaction instead of
+// waiting for the write lock it holds (a deadlock) or writing outside it on another connection.
+const txScope = new AsyncLocalStorage<TxScope>();
+
+export interface TransactionOptions {
+  /**
+   * true (default): wait for the process-wide write lock, so this transaction never races
+   * another one (no write-write conflicts). false: for short transactions that only insert
+   * rows nobody else updates (a login: a session row and an audit entry); they do not queue
+   * behind a long promotion. Audit appends are ordered either way (see AuditHook).
+   */
+  serialize?: boolean;
+}
+
+/**
+ * What appendAudit needs from a transaction (reached through AUDIT_HOOK, not part of Db):
+ * the hash chain has one head, so appends are serialised by their own lock, taken at the
+ * first append of a transaction and held until it commits or rolls back; the head is then
+ * read from committed state (or from this transaction's own earlier append).
+ */
+export interface AuditHook {
+  lockForAudit(): Promise<void>;
+  /** The last entry appended by this transaction, if any. */
+  lastAppended: { seq: number; hash: string } | null;
+  /** Reads committed state, outside this transaction's snapshot. */
+  committedAll<T>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export const AUDIT_HOOK = Symbol.for('workbench.auditHook');
+
+export function auditHookOf(db: Db): AuditHook | undefined {
+  return (db as unknown as Record<symbol, AuditHook | undefined>)[AUDIT_HOOK];
+}
+
+/** A FIFO async mutex: lock() resolves with the function that releases it. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+  async lock(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((r) => (release = r));
+    const previous = this.tail;
+    this.tail = previous.then(() => next);
+    await previous;
+    return release;
+  }
+  /** Resolves once everyone queued now has released. */
+  async drain(): Promise<void> {
+    await this.tail;
+  }
+}
+
+class InstanceDb implements OpenDb {
+  private idle: DuckDBConnection[] = [];
+  private closed = false;
+  // One writer at a time: transactions are serialised in process, so concurrent ones never
+  // fail on DuckDB's optimistic write conflicts (job claims, status updates).
+  private readonly writeLock = new Mutex();
+  private readonly auditLock = new Mutex();
+
+  constructor(private readonly instance: DuckDBInstance) {}
+
+  async all<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
+    const scope = this.ambient();
+    if (scope) return scope.all<T>(sql, params);
+    return this.withConnection((c) => queryRows<T>(c, sql, params));
+  }
+
+  async run(sql: string, params?: unknown[]): Promise<void> {
+    const scope = this.ambient();
+    if (scope) return scope.run(sql, params);
+    await this.withConnection((c) => execute(c, sql, params));
+  }
+
+  async transaction<T>(fn: (tx: Db) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+    const scope = this.ambient();
+    if (scope) return fn(scope);
+    const releaseWrite = opts.serialize === false ? () => undefined : await this.writeLock.lock();
+    // A promise, so two appends racing inside one transaction share one acquisition.
+    let auditLocking: Promise<() => void> | null = null;
+    try {
+      return await this.withConnection(async (conn) => {
+        const hook: AuditHook = {
+          lastAppended: null,
+          lockForAudit: async () => {
+            auditLocking ??= this.auditLock.lock();
+            await auditLocking;
+          },
+          committedAll: <R>(sql: string, params?: unknown[]) => this.withConnection((c) => queryRows<R>(c, sql, params)),
+        };
+        const tx = connectionDb(conn, this, hook);
+        await conn.run('BEGIN TRANSACTION');
+        let result: T;
+        try {
+          result = await txScope.run({ owner: this, tx }, () => fn(tx));
+        } catch (e) {
+          await conn.run('ROLLBACK').catch(() => undefined);
+          throw e;
+        }
+        await conn.run('COMMIT');
+        return result;
+      });
+    } finally {
+      // After COMMIT (or ROLLBACK): the next appender reads a head that includes ours.
+      if (auditLocking) (await (auditLocking as Promise<() => void>))();
+      releaseWrite();
+    }
+  }
+
+  private closing: Promise<void> | null = null;
+
+  /** Waits for open transactions, then closes every connection and the instance (once). */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.writeLock.drain();
+      await this.auditLock.drain();
+      this.closed = true;
+      for (const c of this.idle) c.closeSync();
+      this.idle = [];
+      this.instance.closeSync();
+    })();
+    return this.closing;
+  }
+
+  private ambient(): Db | undefined {
+    const s = txScope.getStore();
+    return s && s.owner === this ? s.tx : undefined;
+  }
+
+  // A connection runs one statement at a time; each call borrows its own and returns it.
+  private async withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('db.closed: the database is closed');
+    const conn = this.idle.pop() ?? (await this.instance.connect());
+    let healthy = true;
+    try {
+      return await fn(conn);
+    } catch (e) {
+      healthy = false;
+      throw e;
+    } finally {
+      // A connection that saw an error may be left inside an aborted transaction: drop it.
+      if (healthy && !this.closed && this.idle.length < 4) this.idle.push(conn);
+      else conn.closeSync();
+    }
+  }
+}
+
+/** A Db bound to one connection (the inside of a transaction). */
+function connectionDb(conn: DuckDBConnection, owner: InstanceDb, hook: AuditHook): Db {
+  const tx: Db = {
+    all: <T>(sql: string, params?: unknown[]) => queryRows<T>(conn, sql, params),
+    run: (sql: string, params?: unknown[]) => execute(conn, sql, params),
+    // Already inside: a nested transaction is part of this one (DuckDB has no savepoints).
+    transaction: <T>(fn: (inner: Db) => Promise<T>) => txScope.run({ owner, tx }, () => fn(tx)),
+  };
+  Object.defineProperty(tx, AUDIT_HOOK, { value: hook, enumerable: false });
+  return tx;
+}
+
+async function execute(conn: DuckDBConnection, sql: string, params?: unknown[]): Promise<void> {
+  if (params && params.length > 0) await conn.run(sql, toDuckDBValues(params));
+  else await conn.run(sql);
+}
+
+async function queryRows<T>(conn: DuckDBConnection, sql: string, params?: unknown[]): Promise<T[]> {
+  const reader =
+    params && params.length > 0 ? await conn.runAndReadAll(sql, toDuckDBValues(params)) : await conn.runAndReadAll(sql);
+  // JSON conversion keeps DECIMAL, BIGINT and HUGEINT as exact strings (the JS conversion makes numbers).
+  const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
+  const names = reader.columnNames();
+  const tzColumns = reader
+    .columnTypes()
+    .map((t, i) => (t.typeId === DuckDBTypeId.TIMESTAMP_TZ ? names[i] : null))
+    .filter((n): n is string => n !== null);
+  if (tzColumns.length > 0) {
+    for (const row of rows) {
+      for (const name of tzColumns) {
+        const v = row[name];
+        if (typeof v === 'string') row[name] = isoFromDuckDBTimestampTz(v);
+      }
+    }
+  }
+  return rows as T[];
+}
+
+/** '2024-01-02 03:04:05.123456+00' → '2024-01-02T03:04:05.123456Z' (other offsets kept as ±hh:mm). */
+export function isoFromDuckDBTimestampTz(text: string): string {
+  const m = /^(-?\d{4,}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)([+-]\d\d)(?::?(\d\d))?$/.exec(text);
+  if (!m) return text; // infinity, BC dates: kept as DuckDB prints them
+  const [, date, time, hours, minutes] = m;
+  const offset = hours === '+00' && (minutes === undefined || minutes === '00') ? 'Z' : `${hours}:${minutes ?? '00'}`;
+  return `${date}T${time}${offset}`;
+}
+
+function toDuckDBValues(params: unknown[]): DuckDBValue[] {
+  return params.map((p, i) => {
+    if (p === null || p === undefined) return null;
+    switch (typeof p) {
+      case 'string':
+      case 'boolean':
+      case 'bigint':
+        return p;
+      case 'number':
+        if (!Number.isFinite(p)) throw new TypeError(`db.bad_parameter: parameter ${i + 1} is not a finite number`);
+        return p;
+      default:
+        if (p instanceof Date) return p.toISOString();
+        throw new TypeError(`db.bad_parameter: parameter ${i + 1} must be a string, number, boolean, bigint, Date or null`);
+    }
+  });
+}

@@ -1,0 +1,68 @@
+// The in-memory DuckDB that turns staged rows into Parquet files. Workers are stateless compute
+// and never open data/workbench.duckdb (DESIGN.md, "Processes"); this instance holds no tables
+// of its own, it only runs COPY statements, so it can live for the whole process.
+// One instance per process, cached on globalThis: module reloads (tsx, vitest, Next dev) must
+// not multiply native instances and their thread pools.
+import { rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+
+const CACHE_KEY = Symbol.for('workbench.parquetEngine');
+
+interface EngineCache {
+  instance: Promise<DuckDBInstance>;
+}
+
+function engineCache(): EngineCache {
+  const g = globalThis as unknown as Record<symbol, EngineCache | undefined>;
+  let cache = g[CACHE_KEY];
+  if (!cache) {
+    const spillDir = path.join(os.tmpdir(), `workbench-parquet-spill-${process.pid}`);
+    // DuckDB creates the directory only when it spills; it is private to this process.
+    process.once('exit', () => rmSync(spillDir, { recursive: true, force: true }));
+    cache = {
+      instance: createEngine({
+        // parquet is built in; nothing may be fetched or loaded implicitly.
+        autoinstall_known_extensions: 'false',
+        autoload_known_extensions: 'false',
+        // COPY streams CSV → Parquet; this caps what its row groups in flight may hold in memory.
+        // Beyond it DuckDB spills to temp_directory instead of failing (measured: a 1M-row
+        // fix_order_events COPY needs more than 256 MB without spilling).
+        memory_limit: process.env.WORKBENCH_PARQUET_MEMORY ?? '512MB',
+        temp_directory: spillDir,
+        // Rows keep file order in every Parquet file (lineage and result hashes rely on it).
+        preserve_insertion_order: 'true',
+        ...(process.env.WORKBENCH_PARQUET_THREADS ? { threads: process.env.WORKBENCH_PARQUET_THREADS } : {}),
+      }),
+    };
+    g[CACHE_KEY] = cache;
+    cache.instance.catch(() => {
+      g[CACHE_KEY] = undefined;
+    });
+  }
+  return cache;
+}
+
+async function createEngine(options: Record<string, string>): Promise<DuckDBInstance> {
+  const instance = await DuckDBInstance.create(':memory:', options);
+  const con = await instance.connect();
+  try {
+    // Instants are printed (and naive text read) in UTC whatever the host's zone.
+    await con.run(`SET GLOBAL TimeZone = 'UTC'`);
+  } finally {
+    con.closeSync();
+  }
+  return instance;
+}
+
+/** Runs `fn` on a fresh connection of the process-wide engine; the connection is closed afterwards. */
+export async function withParquetConnection<T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
+  const instance = await engineCache().instance;
+  const con = await instance.connect();
+  try {
+    return await fn(con);
+  } finally {
+    con.closeSync();
+  }
+}

@@ -1,0 +1,174 @@
+// Writes a stream of row batches to one Parquet file with typed columns and key/value metadata.
+//
+// How: each batch is encoded by Node into staged text (staging-text-format.ts) appended to a
+// temporary file beside the target; finish() runs one DuckDB statement
+//   COPY (SELECT CAST(...) FROM read_csv(staged)) TO target (FORMAT parquet, KV_METADATA {...})
+// which streams: neither side ever holds more than a batch (Node) or a row group (DuckDB), so
+// memory stays bounded whatever the file size. Measured alternatives were slower: the columnar
+// Appender (VARCHAR chunks + INSERT … SELECT CAST) and the typed Appender (which also drops
+// timestamp offsets and rounds decimals, so it must never receive typed values).
+//
+// Invariants: the target path appears only when the Parquet file is complete (written under a
+// temporary name, then renamed); abort() removes every file the sink created.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { quoteIdent, quoteString } from '../sql';
+import { castFromTextSql } from './cast-from-text';
+import { withParquetConnection } from './parquet-engine';
+import { assertUniqueColumns, type SinkColumn } from './sink-columns';
+import { compileRowEncoder, LineBuffer, readOptionsSql, type RowEncoder } from './staging-text-format';
+
+export interface ParquetSinkOptions {
+  /** Final path of the Parquet file; its directory is created if needed. */
+  filePath: string;
+  columns: readonly SinkColumn[];
+  /** Written as Parquet key/value file metadata (e.g. job_id, contract_hash, source_hash). */
+  metadata?: Record<string, string>;
+  /** Parquet compression codec; default zstd. */
+  compression?: 'zstd' | 'snappy' | 'uncompressed';
+  /** Rows per Parquet row group; default DuckDB's (122,880). */
+  rowGroupSize?: number;
+}
+
+export interface ParquetSinkResult {
+  filePath: string;
+  rows: number;
+}
+
+export interface ParquetSink {
+  readonly filePath: string;
+  readonly columns: readonly SinkColumn[];
+  /** Rows accepted so far. */
+  readonly rows: number;
+  /** Appends rows (missing keys are NULL, extra keys are ignored). Resolves when the stream accepts more. */
+  write(rows: readonly Record<string, unknown>[]): Promise<void>;
+  /**
+   * Appends rows already in staged text (lib/pipeline/staged-text.ts): whole lines, each ending
+   * in LF, with exactly this sink's columns in order and constant columns as empty cells (what
+   * lib/pipeline's fused writer produces). `rows` is the number of lines. Resolves when the
+   * stream accepts more.
+   */
+  writeStaged(bytes: Uint8Array, rows: number): Promise<void>;
+  /** Converts everything written into the Parquet file (also when no row was written: schema only). */
+  finish(): Promise<ParquetSinkResult>;
+  /** Discards the staged rows and any partial output. Safe to call more than once. */
+  abort(): Promise<void>;
+}
+
+export async function createParquetSink(opts: ParquetSinkOptions): Promise<ParquetSink> {
+  assertUniqueColumns(opts.columns);
+  for (const key of Object.keys(opts.metadata ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`sink.bad_metadata_key: '${key}'`);
+  }
+  const filePath = path.resolve(opts.filePath);
+  await mkdir(path.dirname(filePath), { recursive: true });
+  const stagedPath = `${filePath}.staged.tmp`;
+  const partialPath = `${filePath}.partial.tmp`;
+  const encode: RowEncoder = compileRowEncoder(opts.columns);
+  const stream: WriteStream = createWriteStream(stagedPath, { flags: 'w', highWaterMark: 4 << 20 });
+  let streamError: Error | null = null;
+  stream.on('error', (e) => {
+    streamError = e;
+  });
+  let rows = 0;
+  let state: 'open' | 'finished' | 'aborted' = 'open';
+
+  const lines = new LineBuffer();
+  const endStream = () =>
+    new Promise<void>((resolve, reject) => {
+      if (stream.closed) return resolve();
+      const rest = lines.take();
+      if (rest.length > 0) stream.write(rest);
+      stream.end((err?: Error | null) => (err ? reject(err) : resolve()));
+    });
+
+  const drained = () =>
+    new Promise<void>((resolve, reject) => {
+      const onDrain = () => {
+        stream.off('error', onError);
+        resolve();
+      };
+      const onError = (e: Error) => {
+        stream.off('drain', onDrain);
+        reject(e);
+      };
+      stream.once('drain', onDrain);
+      stream.once('error', onError);
+    });
+
+  const sink: ParquetSink = {
+    filePath,
+    columns: opts.columns,
+    get rows() {
+      return rows;
+    },
+    async write(batch) {
+      if (state !== 'open') throw new Error(`sink.closed: ${path.basename(filePath)} is ${state}`);
+      if (streamError) throw streamError;
+      if (batch.length === 0) return;
+      let writable = true;
+      for (let i = 0; i < batch.length; i++) {
+        const full = lines.push(encode(batch[i]));
+        if (full !== null && full.length > 0) writable = stream.write(full) && writable;
+      }
+      rows += batch.length;
+      if (!writable) await drained();
+    },
+    async writeStaged(bytes, count) {
+      if (state !== 'open') throw new Error(`sink.closed: ${path.basename(filePath)} is ${state}`);
+      if (streamError) throw streamError;
+      if (bytes.length === 0) return;
+      if (bytes[bytes.length - 1] !== 0x0a) throw new Error('sink.bad_staged_text: staged bytes must end with a line feed');
+      // Lines encoded by write() so far go first: rows keep their order.
+      let writable = true;
+      if (lines.size > 0) writable = stream.write(lines.take());
+      writable = stream.write(bytes) && writable;
+      rows += count;
+      if (!writable) await drained();
+    },
+    async finish() {
+      if (state !== 'open') throw new Error(`sink.closed: ${path.basename(filePath)} is ${state}`);
+      state = 'finished';
+      try {
+        await endStream();
+        if (streamError) throw streamError;
+        await withParquetConnection((con) => con.run(copySql(opts, stagedPath, partialPath)));
+        await rename(partialPath, filePath);
+      } catch (e) {
+        await rm(partialPath, { force: true });
+        throw e;
+      } finally {
+        await rm(stagedPath, { force: true });
+      }
+      return { filePath, rows };
+    },
+    async abort() {
+      if (state === 'aborted') return;
+      const wasOpen = state === 'open';
+      state = 'aborted';
+      if (wasOpen) await endStream().catch(() => undefined);
+      await Promise.all([stagedPath, partialPath].map((p) => rm(p, { force: true })));
+      if (!wasOpen) await rm(filePath, { force: true });
+    },
+  };
+  return sink;
+}
+
+function copySql(opts: ParquetSinkOptions, stagedPath: string, outPath: string): string {
+  // Constant columns are staged as empty cells (cheap to skip) and selected as cast literals.
+  const columnsSpec = `{${opts.columns.map((c) => `${quoteString(c.name)}: 'VARCHAR'`).join(', ')}}`;
+  const select = opts.columns
+    .map((c) => {
+      if (c.constant === undefined) return `${castFromTextSql(c.name, c.duckdbType)} AS ${quoteIdent(c.name)}`;
+      const literal = c.constant === null ? 'NULL' : quoteString(c.constant);
+      return `CAST(${literal} AS ${c.duckdbType}) AS ${quoteIdent(c.name)}`;
+    })
+    .join(', ');
+  const source = `read_csv(${quoteString(stagedPath)}, columns = ${columnsSpec}, ${readOptionsSql()})`;
+  const options = [`FORMAT parquet`, `COMPRESSION ${opts.compression ?? 'zstd'}`];
+  if (opts.rowGroupSize) options.push(`ROW_GROUP_SIZE ${Math.trunc(opts.rowGroupSize)}`);
+  const meta = Object.entries(opts.metadata ?? {});
+  if (meta.length > 0) options.push(`KV_METADATA {${meta.map(([k, v]) => `${k}: ${quoteString(v)}`).join(', ')}}`);
+  return `COPY (SELECT ${select} FROM ${source}) TO ${quoteString(outPath)} (${options.join(', ')})`;
+}

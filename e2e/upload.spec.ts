@@ -1,0 +1,73 @@
+// Ops uploads a FIX log, watches the job's progress, opens the job and reads the quarantine
+// summary. Fails on any console error or uncaught page error.
+import { expect, test, type Page } from '@playwright/test';
+
+const PASSWORD = 'demo-password';
+
+function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
+  });
+  return errors;
+}
+
+/** One FIX 4.4 message with correct BodyLength and CheckSum, SOH-delimited. */
+function fixMessage(fields: [number, string][]): string {
+  const body = fields.map(([t, v]) => `${t}=${v}\x01`).join('');
+  const head = `8=FIX.4.4\x019=${Buffer.byteLength(body, 'latin1')}\x01`;
+  let sum = 0;
+  for (const ch of head + body) sum += ch.charCodeAt(0) & 0xff;
+  return `${head}${body}10=${String(sum % 256).padStart(3, '0')}\x01`;
+}
+
+/** `orders` orders (new order, ack, fill); every 10th new order has an unreadable price (quarantined). */
+function fixLog(orders: number): string {
+  const lines: string[] = [];
+  let seq = 1;
+  const ts = (i: number) => `20240102-10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000`;
+  const h = (type: string, i: number, from: string, to: string): [number, string][] => [[35, type], [49, from], [56, to], [34, String(seq++)], [52, ts(i)]];
+  for (let i = 0; i < orders; i++) {
+    const price = i % 10 === 0 ? '12..5' : `${100 + (i % 7)}.5`;
+    lines.push(fixMessage([...h('D', i, 'E2EBUY', 'E2ESELL'), [11, `E2E-${i}`], [55, 'IBM'], [54, '2'], [38, '10'], [40, '2'], [44, price], [60, ts(i)]]));
+    lines.push(fixMessage([...h('8', i, 'E2ESELL', 'E2EBUY'), [37, `X${i}`], [11, `E2E-${i}`], [17, `A${i}`], [150, '0'], [39, '0'], [55, 'IBM'], [54, '2'], [38, '10'], [14, '0'], [151, '10'], [6, '0'], [60, ts(i)]]));
+    lines.push(fixMessage([...h('8', i, 'E2ESELL', 'E2EBUY'), [37, `X${i}`], [11, `E2E-${i}`], [17, `F${i}`], [150, 'F'], [39, '2'], [55, 'IBM'], [54, '2'], [38, '10'], [32, '10'], [31, '100.5'], [14, '10'], [151, '0'], [6, '100.5'], [60, ts(i)]]));
+  }
+  return lines.join('\n') + '\n';
+}
+
+test('ops uploads a FIX log, watches the job and reads its quarantine summary', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/login?next=/upload');
+  await page.getByLabel('Username').fill('ops');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/upload$/);
+
+  await page.getByTestId('file-input').setInputFiles({ name: 'e2e-session.fix', mimeType: 'text/plain', buffer: Buffer.from(fixLog(200), 'latin1') });
+  await page.getByRole('radio', { name: 'FIX log' }).check();
+  await page.getByRole('button', { name: 'Upload', exact: true }).click();
+
+  const result = page.getByTestId('upload-result');
+  await expect(result).toBeVisible();
+  await expect(result.getByRole('progressbar', { name: 'Job progress' })).toBeVisible();
+  // 20 of 600 rows quarantined (3.3 %): within the default policy, so PARTIAL_SUCCESS.
+  await expect(result.getByTestId('job-status')).toHaveText('PARTIAL_SUCCESS', { timeout: 90_000 });
+
+  await result.getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId('job-status')).toHaveText('PARTIAL_SUCCESS');
+  await expect(page.getByRole('heading', { name: 'Quarantine summary' })).toBeVisible();
+  const summary = page.getByRole('table', { name: 'Quarantine summary of fix_order_events' });
+  await expect(summary).toBeVisible();
+  const firstType = summary.getByRole('row').nth(1);
+  await expect(firstType.getByRole('cell').nth(1)).toHaveText('20');
+  await expect(firstType).toContainText('price = "12..5"');
+  await expect(page.getByRole('table', { name: 'Lineage' })).toContainText('e2e-session.fix');
+
+  // The jobs list shows it with its quarantine share.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs', exact: true }).click();
+  await expect(page.getByRole('table', { name: 'Jobs' })).toContainText('e2e-session.fix');
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,161 @@
+// What app/ (pages and route handlers) calls for trade breaks: the break browser page, the
+// ClOrdID drill-down and the analyst's actions, on the process's database. app/ never imports
+// db/ itself (DESIGN.md, "Layout"). Every action is audited in the transaction that makes it.
+import Decimal from 'decimal.js';
+import { open } from 'node:fs/promises';
+import { getDb, type Db } from '../../../db/open';
+import {
+  breakHistory,
+  chainBreaks,
+  chainFills,
+  chainMessages,
+  chainsOf,
+  chainSummary,
+  decodeCursor,
+  getBreak,
+  listBreaks,
+  type BreakFilters,
+  type BreakPage,
+} from '../../../db/breaks/break-queries';
+import { applyBreakAction, type BreakActionInput, type BreakActionResult } from '../../../db/breaks/break-workflow';
+import { enumMeaning, msgTypeName, parseFixMessage, tagName } from '../../fix';
+import { appendAudit } from '../audit/append-audit';
+import { ApiError } from '../http/api-error';
+
+export { BREAK_ACTIONS } from '../../../db/breaks/break-workflow';
+export { MAX_BREAKS_PAGE } from '../../../db/breaks/break-queries';
+export type { BreakFilters, BreakActionInput };
+
+export async function breaksPage(q: { filters: BreakFilters; cursor?: string | null; limit: number }, db?: Db): Promise<BreakPage> {
+  const cursor = q.cursor ? decodeCursor(q.cursor) : null;
+  if (q.cursor && !cursor) throw new ApiError('breaks.bad_cursor', 400, 'The cursor is not one this server issued.');
+  return listBreaks(db ?? (await getDb()), { filters: q.filters, cursor, limit: q.limit });
+}
+
+export async function breakDetail(breakId: string, db?: Db) {
+  const d = db ?? (await getDb());
+  const b = await getBreak(d, breakId);
+  if (!b) return null;
+  return { ...b, ...(await breakHistory(d, breakId)) };
+}
+
+/** Applies one action and its audit entry in one transaction; a refused transition is an ApiError. */
+export async function actOnBreak(breakId: string, input: BreakActionInput, actor: string, db?: Db): Promise<BreakActionResult & { ok: true }> {
+  const d = db ?? (await getDb());
+  const result = await d.transaction(async (tx) => {
+    const r = await applyBreakAction(tx, breakId, input, actor);
+    if (r.ok) {
+      await appendAudit(tx, { actor, action: `break.${input.action}`, subject: `break:${breakId}`, details: { ...input, from_status: r.from_status, to_status: r.to_status } });
+    }
+    return r;
+  });
+  if (!result.ok) throw new ApiError(result.code, result.code === 'break.not_found' ? 404 : 409, result.message);
+  return result;
+}
+
+/** A message of the drill-down timeline: its columns and lineage, names, computed state, raw bytes. */
+export type TimelineEntry = Record<string, unknown> & {
+  msg_type_name: string | null;
+  exec_type_name: string | null;
+  ord_status_name: string | null;
+  computed_cum_qty: string;
+  computed_leaves_qty: string | null;
+  computed_avg_px: string | null;
+  raw: { text: string; fields: RawField[] } | null;
+};
+
+/** One field of a raw message, named from the FIX dictionary. */
+export interface RawField {
+  tag: number;
+  name: string | null;
+  value: string;
+  meaning: string | null;
+}
+
+/**
+ * The drill-down of a ClOrdID: per chain it belongs to (one per session), the summary, every
+ * message in order with reported vs computed CumQty after it, its raw bytes read from the
+ * uploaded file by offset and length and shown field by field, its lineage, the chain's breaks
+ * and its fills with the confirmations they matched.
+ */
+export async function orderDrillDown(clOrdId: string, db?: Db) {
+  const d = db ?? (await getDb());
+  const chains = await chainsOf(d, clOrdId);
+  const out = [];
+  for (const c of chains) {
+    const [summary, messages, fills, breaks] = await Promise.all([
+      chainSummary(d, c.session, c.chain_root),
+      chainMessages(d, c.session, c.chain_root),
+      chainFills(d, c.session, c.chain_root),
+      chainBreaks(d, c.session, c.chain_root),
+    ]);
+    const paths = await sourcePaths(d, [...new Set(messages.map((m) => String(m.job_id)))]);
+    // Computed state after each message, from the surviving fills (busts and corrections already
+    // applied), next to what the message reported.
+    const surviving = new Map(fills.map((f) => [`${f.source_hash}#${f.message_index}`, f]));
+    let computed = new Decimal(0);
+    let notional = new Decimal(0);
+    let orderQty: Decimal | null = null;
+    const timeline: TimelineEntry[] = [];
+    for (const m of messages) {
+      const fill = surviving.get(`${m.source_hash}#${m.message_index}`);
+      if (fill) {
+        computed = computed.plus(String(fill.last_qty));
+        notional = notional.plus(new Decimal(String(fill.last_qty)).times(String(fill.last_px ?? '0')));
+      }
+      if (m.order_qty !== null && m.order_qty !== undefined && (m.msg_type === '8' || m.msg_type === 'D' || orderQty === null)) {
+        orderQty = new Decimal(String(m.order_qty));
+      }
+      timeline.push({
+        computed_leaves_qty: orderQty ? Decimal.max(orderQty.minus(computed), 0).toFixed() : null,
+        computed_avg_px: computed.isZero() ? null : Decimal.clone({ precision: 40 }).div(notional, computed).toDecimalPlaces(10).toFixed(),
+        ...m,
+        msg_type_name: msgTypeName(String(m.msg_type)),
+        exec_type_name: m.exec_type ? enumMeaning(150, String(m.exec_type)) : null,
+        ord_status_name: m.ord_status ? enumMeaning(39, String(m.ord_status)) : null,
+        computed_cum_qty: computed.toFixed(),
+        raw: await readRaw(paths.get(String(m.job_id)) ?? null, m.source_offset, m.source_length),
+      });
+    }
+    out.push({ session: c.session, chain_root: c.chain_root, summary, messages: timeline, fills, breaks });
+  }
+  return { cl_ord_id: clOrdId, chains: out };
+}
+
+async function sourcePaths(db: Db, jobIds: string[]): Promise<Map<string, string>> {
+  if (jobIds.length === 0) return new Map();
+  const exists = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'jobs'`);
+  if (Number(exists[0].n) === 0) return new Map();
+  const rows = await db.all<{ id: string; source_path: string }>(
+    `SELECT id, source_path FROM jobs WHERE id IN (${jobIds.map(() => '?').join(', ')})`,
+    jobIds,
+  );
+  return new Map(rows.map((r) => [r.id, r.source_path]));
+}
+
+const MAX_RAW_BYTES = 64 * 1024;
+
+async function readRaw(file: string | null, offset: unknown, length: unknown): Promise<{ text: string; fields: RawField[] } | null> {
+  const start = Number(offset);
+  const len = Number(length);
+  if (!file || !Number.isSafeInteger(start) || !Number.isSafeInteger(len) || len <= 0 || len > MAX_RAW_BYTES) return null;
+  let fh;
+  try {
+    fh = await open(file, 'r');
+  } catch {
+    return null; // the upload is gone: the rows and their lineage still say where it was
+  }
+  try {
+    const buf = Buffer.alloc(len);
+    const { bytesRead } = await fh.read(buf, 0, len, start);
+    const bytes = buf.subarray(0, bytesRead);
+    const parsed = parseFixMessage(bytes);
+    const fields: RawField[] =
+      parsed && parsed.kind === 'message'
+        ? parsed.fields.map(([tag, value]) => ({ tag, name: tagName(tag), value, meaning: enumMeaning(tag, value) }))
+        : [];
+    return { text: bytes.toString('latin1').replace(/\x01/g, '|'), fields };
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,284 @@
+// The dispatcher: in the server process (the single owner of workbench.duckdb), it claims
+// runnable jobs, runs each attempt in a worker process and releases it. Claim, run and release
+// are separate files (claim-next-job.ts, run-attempt.ts, release-attempt.ts); this file only
+// schedules them: at most `concurrency` attempts at once, woken by notifyJobsReady() and by a
+// poll (retries become runnable when their backoff ends).
+import { EventEmitter } from 'node:events';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { dataDir as defaultDataDir, getDb, type Db } from '../../../db/open';
+import { setAttemptPid } from '../../../db/jobs/attempt-queries';
+import { jobsWithStatus, updateJobProgress } from '../../../db/jobs/job-queries';
+import { workbenchRoot } from '../../parsers/logic-hash';
+import type { WorkerProgress } from '../../../worker/ipc-messages';
+import { BreakDetectionQueue } from './break-detection-queue';
+import { claimNextJob, type ClaimedJob } from './claim-next-job';
+import { onJobsReady } from './dispatcher-signal';
+import { recoverOnStart, type Recovery } from './recover-on-start';
+import { releaseAwaitingJobs } from './release-awaiting-jobs';
+import { releaseAttempt, type Released } from './release-attempt';
+import { discardStaging } from './roll-forward-promotion';
+import { runWorkerAttempt, type AttemptOutcome } from './run-attempt';
+
+export interface DispatcherOptions {
+  db?: Db;
+  dataDir?: string;
+  /** WORKER_CONCURRENCY, default the number of cores. */
+  concurrency?: number;
+  /** JOB_TIMEOUT_MS, default 30 minutes. */
+  jobTimeoutMs?: number;
+  /** WORKER_HEARTBEAT_TIMEOUT_MS, default 30 s. */
+  heartbeatTimeoutMs?: number;
+  /** Interval of the worker's heartbeats, default 1 s. */
+  heartbeatMs?: number;
+  /** JOB_RETRY_BASE_MS, default 2 s (doubling per failed attempt). */
+  retryBaseMs?: number;
+  /** DISPATCH_POLL_MS, default 1 s. */
+  pollMs?: number;
+  /** Default <repo>/worker/main.ts. */
+  workerEntry?: string;
+  /** Minimum interval between persisted progress updates of one job; default 1 s. */
+  progressWriteMs?: number;
+  /** Run break detection after promotions; default true (tests of other behaviour may turn it off). */
+  breakDetection?: boolean;
+}
+
+/**
+ * Events for observers (tests, logs): 'recovered' Recovery, 'spawned' {jobId, attempt, pid},
+ * 'progress' {jobId, progress}, 'released' {jobId, attempt, status, error},
+ * 'breaks-detected' {jobIds, error}.
+ */
+export type DispatcherEvents = EventEmitter;
+
+function envInt(name: string, fallback: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+interface Settings {
+  db: Db;
+  dataDir: string;
+  concurrency: number;
+  jobTimeoutMs: number;
+  heartbeatTimeoutMs: number;
+  heartbeatMs: number;
+  retryBaseMs: number;
+  pollMs: number;
+  workerEntry: string;
+  progressWriteMs: number;
+  breakDetection: boolean;
+}
+
+export class Dispatcher {
+  readonly events: DispatcherEvents = new EventEmitter();
+  private readonly active = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private filling = false;
+  private refill = false;
+  private stopped = false;
+  private readonly lastProgressWrite = new Map<string, number>();
+  private readonly breakQueue: BreakDetectionQueue;
+  private lastAwaitingCheck = 0;
+
+  constructor(private readonly s: Settings) {
+    this.breakQueue = new BreakDetectionQueue(s.db, (jobIds, error) => this.events.emit('breaks-detected', { jobIds, error }));
+  }
+
+  get settings(): Readonly<Settings> {
+    return this.s;
+  }
+
+  /** Jobs with an attempt in progress in this process. */
+  activeJobIds(): string[] {
+    return [...this.active.keys()];
+  }
+
+  async start(): Promise<Recovery> {
+    const recovery = await recoverOnStart(this.s.db, this.s.dataDir);
+    this.events.emit('recovered', recovery);
+    this.unsubscribe = onJobsReady(() => this.kick());
+    this.timer = setInterval(() => this.kick(), this.s.pollMs);
+    this.timer.unref();
+    this.kick();
+    return recovery;
+  }
+
+  /**
+   * Kills running workers (their jobs are re-queued, the attempt not counted), waits for their
+   * release and for a running break detection pass (its transaction must end before the
+   * database closes).
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+    // A claim in flight when stop() began may launch one more attempt: abort on every round.
+    while (this.active.size > 0 || this.filling) {
+      for (const a of this.active.values()) a.abort.abort();
+      await Promise.allSettled([...this.active.values()].map((a) => a.done));
+      if (this.filling) await new Promise((r) => setTimeout(r, 10));
+    }
+    await this.breakQueue.idle();
+  }
+
+  /** Resolves when no break detection pass is running or pending (tests). */
+  breakDetectionIdle(): Promise<void> {
+    return this.breakQueue.idle();
+  }
+
+  /** Claims and launches until the concurrency limit or the queue runs out. Re-entrant calls coalesce. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.filling) {
+      this.refill = true;
+      return;
+    }
+    this.filling = true;
+    this.fill()
+      .catch((e) => console.error('dispatcher: claiming jobs failed:', e))
+      .finally(() => {
+        this.filling = false;
+        if (this.refill && !this.stopped) {
+          this.refill = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async fill(): Promise<void> {
+    // Safety net: approvals are expected to call releaseAwaitingJobs() themselves; a waiting job
+    // whose contracts were approved by any other path is still released within a few seconds.
+    if (Date.now() - this.lastAwaitingCheck >= AWAITING_CHECK_MS) {
+      this.lastAwaitingCheck = Date.now();
+      if ((await jobsWithStatus(this.s.db, 'AWAITING_CONTRACT')).length > 0) await releaseAwaitingJobs(this.s.db);
+    }
+    while (!this.stopped && this.active.size < this.s.concurrency) {
+      const claimed = await claimNextJob(this.s.db, this.s.dataDir, this.s.heartbeatMs);
+      if (claimed === null) return;
+      this.launch(claimed);
+    }
+  }
+
+  private launch(claimed: ClaimedJob): void {
+    const abort = new AbortController();
+    const id = claimed.job.id;
+    const done = this.runAndRelease(claimed, abort.signal)
+      .catch((e) => console.error(`dispatcher: job ${id} attempt ${claimed.attempt} could not be released:`, e))
+      .finally(() => {
+        this.active.delete(id);
+        this.lastProgressWrite.delete(id);
+        this.kick();
+      });
+    this.active.set(id, { abort, done });
+  }
+
+  private async runAndRelease(claimed: ClaimedJob, signal: AbortSignal): Promise<void> {
+    const { job, attempt } = claimed;
+    const startedAt = Date.now();
+    let outcome: AttemptOutcome;
+    if (signal.aborted) {
+      outcome = { kind: 'failed', code: 'job.stopped', message: 'the dispatcher stopped', retryable: true };
+    } else if (claimed.parser === null) {
+      outcome = {
+        kind: 'failed',
+        code: 'job.parser_version_unavailable',
+        message: `parser ${job.parser_id} ${job.parser_version} is not installed`,
+        retryable: false,
+      };
+    } else {
+      // Each attempt starts from an empty staging directory: nothing of an earlier attempt survives.
+      await discardStaging(this.s.dataDir, job.id);
+      outcome = await runWorkerAttempt({
+        spec: claimed.spec,
+        workerEntry: this.s.workerEntry,
+        jobTimeoutMs: this.s.jobTimeoutMs,
+        heartbeatTimeoutMs: this.s.heartbeatTimeoutMs,
+        signal,
+        onSpawn: (pid) => {
+          this.events.emit('spawned', { jobId: job.id, attempt, pid });
+          void this.s.db.transaction((tx) => setAttemptPid(tx, job.id, attempt, pid)).catch(() => undefined);
+        },
+        onProgress: (progress) => this.recordProgress(job.id, progress),
+      });
+    }
+    const released: Released = await releaseAttempt(
+      { db: this.s.db, dataDir: this.s.dataDir, retryBaseMs: this.s.retryBaseMs },
+      claimed,
+      outcome,
+      Date.now() - startedAt,
+    );
+    if (released.promoted && this.s.breakDetection) this.breakQueue.schedule(job.id);
+    this.events.emit('released', { jobId: job.id, attempt, status: released.status, error: released.error });
+  }
+
+  private recordProgress(jobId: string, progress: WorkerProgress): void {
+    this.events.emit('progress', { jobId, progress });
+    const now = Date.now();
+    if (now - (this.lastProgressWrite.get(jobId) ?? 0) < this.s.progressWriteMs) return;
+    this.lastProgressWrite.set(jobId, now);
+    const at = new Date(now).toISOString();
+    void this.s.db
+      .transaction((tx) => updateJobProgress(tx, jobId, { ...progress, at }))
+      .catch((e) => console.error(`dispatcher: progress of job ${jobId} not saved:`, e));
+  }
+}
+
+const AWAITING_CHECK_MS = 5_000;
+
+type GlobalWithDispatcher = typeof globalThis & { __workbenchDispatcher?: Promise<Dispatcher> };
+
+async function settingsFrom(opts: DispatcherOptions): Promise<Settings> {
+  return {
+    db: opts.db ?? (await getDb()),
+    dataDir: path.resolve(opts.dataDir ?? defaultDataDir()),
+    concurrency: opts.concurrency ?? envInt('WORKER_CONCURRENCY', availableParallelism()),
+    jobTimeoutMs: opts.jobTimeoutMs ?? envInt('JOB_TIMEOUT_MS', 30 * 60_000),
+    heartbeatTimeoutMs: opts.heartbeatTimeoutMs ?? envInt('WORKER_HEARTBEAT_TIMEOUT_MS', 30_000),
+    heartbeatMs: opts.heartbeatMs ?? 1_000,
+    retryBaseMs: opts.retryBaseMs ?? envInt('JOB_RETRY_BASE_MS', 2_000),
+    pollMs: opts.pollMs ?? envInt('DISPATCH_POLL_MS', 1_000),
+    workerEntry: opts.workerEntry ?? process.env.WORKBENCH_WORKER_ENTRY ?? path.join(workbenchRoot(), 'worker', 'main.ts'),
+    progressWriteMs: opts.progressWriteMs ?? 1_000,
+    breakDetection: opts.breakDetection ?? true,
+  };
+}
+
+/** A dispatcher that is not the process's global one (tests; tools). Call start() and stop() on it. */
+export async function createDispatcher(opts: DispatcherOptions = {}): Promise<Dispatcher> {
+  return new Dispatcher(await settingsFrom(opts));
+}
+
+/**
+ * Starts the process's one dispatcher (kept on globalThis: Next.js may load this module in
+ * several bundles, and two dispatchers would claim and recover the same jobs). Idempotent.
+ */
+export function startDispatcher(opts: DispatcherOptions = {}): Promise<Dispatcher> {
+  const g = globalThis as GlobalWithDispatcher;
+  if (!g.__workbenchDispatcher) {
+    const starting = (async () => {
+      const d = new Dispatcher(await settingsFrom(opts));
+      await d.start();
+      return d;
+    })();
+    g.__workbenchDispatcher = starting;
+    starting.catch(() => {
+      if (g.__workbenchDispatcher === starting) g.__workbenchDispatcher = undefined;
+    });
+  }
+  return g.__workbenchDispatcher;
+}
+
+export async function stopDispatcher(): Promise<void> {
+  const g = globalThis as GlobalWithDispatcher;
+  const running = g.__workbenchDispatcher;
+  g.__workbenchDispatcher = undefined;
+  if (running) await (await running).stop();
+}
+
+/** The running dispatcher of this process, if any. */
+export function currentDispatcher(): Promise<Dispatcher> | undefined {
+  return (globalThis as GlobalWithDispatcher).__workbenchDispatcher;
+}

@@ -1,0 +1,154 @@
+// What the jobs API and pages show of a job: one shape for both (JSON-safe, snake_case).
+import type { Db } from '../../../db/open';
+import { listAttempts, type AttemptRow } from '../../../db/jobs/attempt-queries';
+import { getJob, listJobs } from '../../../db/jobs/job-queries';
+import type { JobContractRef, JobRow, JobStatus } from '../../../db/jobs/job-row';
+import { listJobOutputs, listJobOutputsOf, type StoredJobOutput } from '../../../db/jobs/promotion-queries';
+import { contractOutputsOf } from './approved-contracts';
+import { findParser } from './parsers-for-upload';
+
+export interface JobOutputView {
+  name: string;
+  /** SUCCESS | PARTIAL_SUCCESS | FAILED once the job ran; PENDING before; NOT_RUN when the job failed without a result. */
+  status: string;
+  rows: number;
+  quarantine_rows: number;
+}
+
+export interface JobProgressView {
+  bytes: number;
+  total_bytes: number;
+  rows: number;
+  rows_per_sec: number;
+  /** 0–100 by bytes read; null when the size is unknown. */
+  percent: number | null;
+  at: string | null;
+}
+
+export interface JobView {
+  id: string;
+  status: JobStatus;
+  parser: { id: string; version: string; logic_hash: string };
+  source: { upload_id: string; name: string | null; sha256: string; bytes: number | null };
+  outputs: JobOutputView[];
+  progress: JobProgressView | null;
+  error: { code: string; message: string } | null;
+  /** The error of the last failed attempt of a job that is being retried. */
+  last_attempt_error: { code: string; message: string } | null;
+  attempts: number;
+  max_attempts: number;
+  metrics: Record<string, unknown> | null;
+  quarantine_pct: number | null;
+  duration_ms: number | null;
+  rows_per_sec: number | null;
+  created_by: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface JobDetailView extends JobView {
+  contracts: Record<string, JobContractRef> | null;
+  manifest: unknown;
+  files: { output: string; kind: 'data' | 'errors'; paths: string[] }[];
+  output_details: (StoredJobOutput & { quarantine_pct: number })[];
+  attempt_history: AttemptRow[];
+}
+
+function pendingOutputs(job: JobRow): JobOutputView[] {
+  const parser = findParser(job.parser_id);
+  const names = job.contracts ? Object.keys(job.contracts) : parser ? contractOutputsOf(parser) : [];
+  const status = job.status === 'FAILED' ? 'NOT_RUN' : 'PENDING';
+  return names.map((name) => ({ name, status, rows: 0, quarantine_rows: 0 }));
+}
+
+function ms(a: string | null, b: string | null): number | null {
+  if (!a) return null;
+  const start = Date.parse(a);
+  const end = b ? Date.parse(b) : Date.now();
+  return Number.isFinite(start) && Number.isFinite(end) ? Math.max(0, end - start) : null;
+}
+
+function progressView(job: JobRow): JobProgressView | null {
+  const m = job.metrics as { bytes?: number; rows?: number; quarantine_rows?: number; rows_per_sec?: number } | null;
+  if ((job.status === 'SUCCESS' || job.status === 'PARTIAL_SUCCESS') && m) {
+    const bytes = m.bytes ?? 0;
+    return { bytes, total_bytes: bytes, rows: (m.rows ?? 0) + (m.quarantine_rows ?? 0), rows_per_sec: m.rows_per_sec ?? 0, percent: 100, at: job.finished_at };
+  }
+  const p = job.progress;
+  if (!p) return job.status === 'RUNNING' ? { bytes: 0, total_bytes: job.source_bytes ?? 0, rows: 0, rows_per_sec: 0, percent: 0, at: null } : null;
+  return {
+    bytes: p.bytes,
+    total_bytes: p.totalBytes,
+    rows: p.rows,
+    rows_per_sec: Math.round(p.rowsPerSec),
+    percent: p.totalBytes > 0 ? Math.min(100, Math.round((p.bytes / p.totalBytes) * 1000) / 10) : null,
+    at: p.at,
+  };
+}
+
+function toView(job: JobRow, outputs: StoredJobOutput[] | undefined): JobView {
+  const data = (outputs ?? []).filter((o) => o.kind === 'data');
+  const m = job.metrics as { quarantine_pct?: number; rows_per_sec?: number; duration_ms?: number } | null;
+  const error = job.error_code && job.status === 'FAILED' ? { code: job.error_code, message: job.error_message ?? '' } : null;
+  const lastAttemptError =
+    job.error_code && job.status !== 'FAILED' && job.status !== 'SUCCESS' && job.status !== 'PARTIAL_SUCCESS'
+      ? { code: job.error_code, message: job.error_message ?? '' }
+      : null;
+  const running = job.status === 'RUNNING';
+  return {
+    id: job.id,
+    status: job.status,
+    parser: { id: job.parser_id, version: job.parser_version, logic_hash: job.logic_hash },
+    source: { upload_id: job.upload_id, name: job.source_name, sha256: job.source_sha256, bytes: job.source_bytes },
+    outputs:
+      data.length > 0
+        ? data.map((o) => ({ name: o.output, status: o.status, rows: o.rows, quarantine_rows: o.quarantine_rows }))
+        : pendingOutputs(job),
+    progress: progressView(job),
+    error,
+    last_attempt_error: lastAttemptError,
+    attempts: job.attempts,
+    max_attempts: job.max_attempts,
+    metrics: job.metrics,
+    quarantine_pct: typeof m?.quarantine_pct === 'number' ? m.quarantine_pct : null,
+    duration_ms: typeof m?.duration_ms === 'number' ? m.duration_ms : running ? ms(job.started_at, null) : null,
+    rows_per_sec: typeof m?.rows_per_sec === 'number' ? m.rows_per_sec : running && job.progress ? Math.round(job.progress.rowsPerSec) : null,
+    created_by: job.created_by,
+    created_at: job.created_at,
+    started_at: job.started_at,
+    finished_at: job.finished_at,
+  };
+}
+
+export const MAX_JOBS_PAGE = 200;
+
+export async function listJobViews(db: Db, opts: { limit?: number; status?: JobStatus } = {}): Promise<JobView[]> {
+  const jobs = await listJobs(db, { limit: Math.min(MAX_JOBS_PAGE, Math.max(1, opts.limit ?? 100)), status: opts.status });
+  const outputs = await listJobOutputsOf(db, jobs.map((j) => j.id));
+  return jobs.map((j) => toView(j, outputs.get(j.id)));
+}
+
+export async function jobDetailView(db: Db, id: string): Promise<JobDetailView | null> {
+  const job = await getJob(db, id);
+  if (!job) return null;
+  const outputs = await listJobOutputs(db, id);
+  return {
+    ...toView(job, outputs),
+    contracts: job.contracts,
+    manifest: job.manifest,
+    files: outputs.map((o) => ({ output: o.output, kind: o.kind, paths: o.files })),
+    output_details: outputs.map((o) => {
+      const total = o.rows + o.quarantine_rows;
+      return { ...o, quarantine_pct: total === 0 ? 0 : Math.round((o.quarantine_rows / total) * 10_000) / 100 };
+    }),
+    attempt_history: await listAttempts(db, id),
+  };
+}
+
+/** The data outputs a job has (for choosing a quarantine table): from its outputs, else its contracts. */
+export async function dataOutputsOf(db: Db, job: JobRow): Promise<string[]> {
+  const stored = (await listJobOutputs(db, job.id)).filter((o) => o.kind === 'data').map((o) => o.output);
+  if (stored.length > 0) return stored;
+  return job.contracts ? Object.keys(job.contracts) : [];
+}

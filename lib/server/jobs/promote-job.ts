@@ -1,0 +1,261 @@
+// Promotion: the only step that makes a job's output visible.
+//
+// Order (crash-safe; a crash at any point leaves the old state or the new one, never a mix):
+//   1. The worker has exited; staging/<job>/ is complete and nobody writes to it any more.
+//   2. ONE DuckDB transaction: create/extend the output tables from the approved contracts,
+//      load valid rows, quarantined rows and parse errors from the staged Parquet, record the
+//      job's outputs (with their final warehouse paths), the job status, metrics and manifest,
+//      close the attempt and append the audit entry. COMMIT.
+//        - crash before COMMIT: nothing is visible; the job is still RUNNING, so start-up
+//          re-queues it and deletes its staging directory (old state).
+//   3. Roll forward: rename staging/<job>/<output>/ → warehouse/<output>/job=<job>/, then remove
+//      staging/<job>/.
+//        - crash during 3: the job is promoted in the database (new state); start-up finds its
+//          staging directory, sees promoted_at set, and finishes the renames (never deletes it).
+//   4. Break detection for the job's order chains runs afterwards, outside the transaction and
+//      off the worker slots (break-detection-queue.ts, scheduled by the dispatcher).
+// A FAILED job (any output failed, or promotion refused) promotes nothing: status, metrics and
+// audit entry only, and its staging directory is deleted.
+import { existsSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Db } from '../../../db/open';
+import { closeAttempt } from '../../../db/jobs/attempt-queries';
+import type { JobRow } from '../../../db/jobs/job-row';
+import { insertParseErrors, insertQuarantineRows, insertValidRows } from '../../../db/jobs/load-parquet';
+import { deleteJobOutputs, finishJob, insertJobOutput } from '../../../db/jobs/promotion-queries';
+import {
+  ensureTable,
+  LINEAGE_COLUMNS,
+  QUARANTINE_META_COLUMNS,
+  quarantineTableName,
+  WarehouseSchemaError,
+  type WarehouseColumn,
+} from '../../../db/jobs/warehouse-tables';
+import { duckdbTypeOf, type ContractDocument } from '../../contracts';
+import { appendAudit } from '../audit/append-audit';
+import type { WorkerRunResult } from '../../../worker/ipc-messages';
+import type { ContractSnapshot } from './approved-contracts';
+import { assertOutputName, STAGED_FILES, stagingDirFor, warehouseDirFor } from './job-paths';
+import { discardStaging, rollForwardPromotion } from './roll-forward-promotion';
+
+/** Control-plane tables an output may never be loaded into. */
+const RESERVED_TABLES = new Set([
+  'jobs', 'job_outputs', 'job_attempts', 'contracts', 'contract_versions', 'contract_approvals', 'parse_errors',
+  'app_markers', 'audit_log', 'users', 'sessions', 'uploads', 'schema_migrations',
+]);
+
+export class PromotionError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export interface PromotionInput {
+  db: Db;
+  dataDir: string;
+  job: JobRow;
+  attempt: number;
+  errorOutput: string;
+  contracts: Record<string, ContractSnapshot>;
+  result: WorkerRunResult;
+  durationMs: number;
+}
+
+export interface PromotionOutcome {
+  status: 'SUCCESS' | 'PARTIAL_SUCCESS' | 'FAILED';
+  promoted: boolean;
+  error: { code: string; message: string } | null;
+}
+
+function warehouseColumns(contract: ContractDocument): WarehouseColumn[] {
+  return [...contract.columns.map((c) => ({ name: c.name, sqlType: duckdbTypeOf(c.type) })), ...LINEAGE_COLUMNS];
+}
+
+function quarantineColumns(contract: ContractDocument): WarehouseColumn[] {
+  return [...contract.columns.map((c) => ({ name: c.name, sqlType: 'VARCHAR' })), ...QUARANTINE_META_COLUMNS];
+}
+
+function relativeToData(dataDir: string, file: string): string {
+  return path.relative(dataDir, file).split(path.sep).join('/');
+}
+
+function outputFailures(result: WorkerRunResult): string {
+  const problems = Array.isArray(result.problems) ? (result.problems as { code?: unknown; message?: unknown }[]) : [];
+  const parts = problems.map((p) => `${String(p.code ?? 'pipeline.problem')}: ${String(p.message ?? '')}`);
+  for (const [name, o] of Object.entries(result.outputs)) {
+    if (o.status !== 'FAILED') continue;
+    const why = typeof o.message === 'string' && o.message ? o.message : typeof o.reason === 'string' ? o.reason : 'failed';
+    parts.push(`${name}: ${why}`);
+  }
+  return parts.join('; ').slice(0, 2000);
+}
+
+export function jobMetrics(job: JobRow, result: WorkerRunResult, errorOutput: string, durationMs: number): Record<string, unknown> {
+  let rows = 0;
+  let quarantineRows = 0;
+  for (const [name, o] of Object.entries(result.outputs)) {
+    if (name === errorOutput) continue;
+    rows += o.rows;
+    quarantineRows += o.quarantine_rows;
+  }
+  const summary = (result.parse_summary ?? {}) as { bytesRead?: unknown; parseErrors?: Record<string, unknown>; messages?: unknown };
+  const parseErrors = Object.values(summary.parseErrors ?? {}).reduce<number>((n, v) => n + (Number(v) || 0), 0);
+  const bytes = typeof summary.bytesRead === 'number' ? summary.bytesRead : (job.source_bytes ?? 0);
+  const total = rows + quarantineRows;
+  return {
+    rows,
+    quarantine_rows: quarantineRows,
+    quarantine_pct: total === 0 ? 0 : Math.round((quarantineRows / total) * 10_000) / 100,
+    parse_errors: parseErrors,
+    messages: typeof summary.messages === 'number' ? summary.messages : null,
+    bytes,
+    duration_ms: durationMs,
+    rows_per_sec: durationMs > 0 ? Math.round((total / durationMs) * 1000) : null,
+  };
+}
+
+/** Loads one data output inside the promotion transaction; returns its job_outputs files. */
+async function loadDataOutput(tx: Db, p: PromotionInput, output: string, snapshot: ContractSnapshot): Promise<string[]> {
+  const table = assertOutputName(output);
+  if (RESERVED_TABLES.has(table) || RESERVED_TABLES.has(quarantineTableName(table))) {
+    throw new PromotionError('promotion.reserved_table', `output ${output} would overwrite a control-plane table`);
+  }
+  await ensureTable(tx, table, warehouseColumns(snapshot.document));
+  await ensureTable(tx, quarantineTableName(table), quarantineColumns(snapshot.document));
+  const staged = path.join(stagingDirFor(p.dataDir, p.job.id), output);
+  const final = warehouseDirFor(p.dataDir, output, p.job.id);
+  const expected = p.result.outputs[output];
+  const files: string[] = [];
+  const valid = path.join(staged, STAGED_FILES.valid);
+  const validRows = existsSync(valid) ? await insertValidRows(tx, table, valid) : 0;
+  if (existsSync(valid)) files.push(relativeToData(p.dataDir, path.join(final, STAGED_FILES.valid)));
+  const quarantine = path.join(staged, STAGED_FILES.quarantine);
+  const quarantineRows = existsSync(quarantine) ? await insertQuarantineRows(tx, quarantineTableName(table), quarantine) : 0;
+  if (existsSync(quarantine)) files.push(relativeToData(p.dataDir, path.join(final, STAGED_FILES.quarantine)));
+  // The files must hold exactly what the worker reported: anything else is a torn staging directory.
+  if (validRows !== (expected?.rows ?? 0) || quarantineRows !== (expected?.quarantine_rows ?? 0)) {
+    throw new PromotionError(
+      'promotion.count_mismatch',
+      `${output}: staged files hold ${validRows} valid / ${quarantineRows} quarantined rows, the worker reported ${expected?.rows ?? 0} / ${expected?.quarantine_rows ?? 0}`,
+    );
+  }
+  return files;
+}
+
+async function copyManifestIntoOutputs(p: PromotionInput, outputs: string[]): Promise<void> {
+  const staging = stagingDirFor(p.dataDir, p.job.id);
+  const manifest = path.join(staging, STAGED_FILES.manifest);
+  if (!existsSync(manifest)) return;
+  for (const output of outputs) {
+    const dir = path.join(staging, output);
+    if (existsSync(dir)) await copyFile(manifest, path.join(dir, STAGED_FILES.manifest));
+  }
+}
+
+async function promoteOutputs(p: PromotionInput): Promise<PromotionOutcome> {
+  const { db, job, result } = p;
+  const status = result.status as 'SUCCESS' | 'PARTIAL_SUCCESS';
+  const dataOutputs = Object.keys(p.contracts);
+  await copyManifestIntoOutputs(p, [...dataOutputs, p.errorOutput]);
+  await db.transaction(async (tx) => {
+    await deleteJobOutputs(tx, job.id);
+    for (const output of dataOutputs) {
+      const files = await loadDataOutput(tx, p, output, p.contracts[output]);
+      const o = result.outputs[output];
+      const s = p.contracts[output];
+      await insertJobOutput(tx, {
+        jobId: job.id, output, kind: 'data', status: o?.status ?? 'SUCCESS', rows: o?.rows ?? 0,
+        quarantineRows: o?.quarantine_rows ?? 0, violations: o?.violations ?? {}, resultHash: o?.result_hash ?? null,
+        contract: { contract_id: s.contract_id, version: s.version, content_hash: s.content_hash }, files, promoted: true,
+      });
+    }
+    const errorsFile = path.join(stagingDirFor(p.dataDir, job.id), p.errorOutput, STAGED_FILES.errors);
+    const errorFiles: string[] = [];
+    let parseErrors = 0;
+    if (existsSync(errorsFile)) {
+      parseErrors = await insertParseErrors(tx, job.id, p.errorOutput, errorsFile);
+      errorFiles.push(relativeToData(p.dataDir, path.join(warehouseDirFor(p.dataDir, p.errorOutput, job.id), STAGED_FILES.errors)));
+    }
+    await insertJobOutput(tx, {
+      jobId: job.id, output: p.errorOutput, kind: 'errors', status: 'SUCCESS', rows: parseErrors, quarantineRows: 0,
+      violations: {}, resultHash: null, contract: null, files: errorFiles, promoted: true,
+    });
+    const metrics = jobMetrics(job, result, p.errorOutput, p.durationMs);
+    const finished = await finishJob(tx, {
+      jobId: job.id, attempt: p.attempt, status, promoted: true, error: null, metrics, manifest: result.manifest,
+    });
+    if (!finished) throw new PromotionError('promotion.stale_attempt', `job ${job.id} is no longer running attempt ${p.attempt}`);
+    await closeAttempt(tx, job.id, p.attempt, 'completed', null);
+    await appendAudit(tx, {
+      actor: 'system',
+      action: 'job.promoted',
+      subject: `job:${job.id}`,
+      details: {
+        status,
+        source_sha256: job.source_sha256,
+        parser: { id: job.parser_id, version: job.parser_version, logic_hash: job.logic_hash },
+        contracts: Object.fromEntries(dataOutputs.map((o) => [o, { version: p.contracts[o].version, content_hash: p.contracts[o].content_hash }])),
+        rows: metrics.rows,
+        quarantine_rows: metrics.quarantine_rows,
+        parse_errors: parseErrors,
+      },
+    });
+  });
+  return { status, promoted: true, error: null };
+}
+
+/** Records a FAILED job: outputs and metrics for the job page, nothing loaded, staging discarded. */
+export async function recordFailedJob(p: PromotionInput, error: { code: string; message: string }): Promise<PromotionOutcome> {
+  const { db, job, result } = p;
+  await db.transaction(async (tx) => {
+    await deleteJobOutputs(tx, job.id);
+    for (const [output, o] of Object.entries(result.outputs)) {
+      if (output === p.errorOutput) continue;
+      const s = p.contracts[output];
+      await insertJobOutput(tx, {
+        jobId: job.id, output, kind: 'data', status: o.status, rows: o.rows, quarantineRows: o.quarantine_rows,
+        violations: o.violations, resultHash: o.result_hash ?? null,
+        contract: s ? { contract_id: s.contract_id, version: s.version, content_hash: s.content_hash } : null, files: [], promoted: false,
+      });
+    }
+    const metrics = jobMetrics(job, result, p.errorOutput, p.durationMs);
+    const finished = await finishJob(tx, {
+      jobId: job.id, attempt: p.attempt, status: 'FAILED', promoted: false, error, metrics, manifest: result.manifest,
+    });
+    if (!finished) throw new PromotionError('promotion.stale_attempt', `job ${job.id} is no longer running attempt ${p.attempt}`);
+    await closeAttempt(tx, job.id, p.attempt, 'completed', error);
+    await appendAudit(tx, {
+      actor: 'system',
+      action: 'job.failed',
+      subject: `job:${job.id}`,
+      details: { code: error.code, message: error.message, source_sha256: job.source_sha256, parser_id: job.parser_id },
+    });
+  });
+  await discardStaging(p.dataDir, job.id);
+  return { status: 'FAILED', promoted: false, error };
+}
+
+/**
+ * Promotes a finished attempt's result, or records the job FAILED. A promotion the database
+ * refuses (schema conflict, count mismatch) rolls back whole and the job is FAILED with that code.
+ */
+export async function promoteJob(p: PromotionInput): Promise<PromotionOutcome> {
+  if (p.result.status === 'FAILED') {
+    return recordFailedJob(p, { code: 'job.output_failed', message: outputFailures(p.result) || 'an output failed' });
+  }
+  let outcome: PromotionOutcome;
+  try {
+    outcome = await promoteOutputs(p);
+  } catch (e) {
+    if (e instanceof PromotionError && e.code === 'promotion.stale_attempt') throw e;
+    const code = e instanceof PromotionError || e instanceof WarehouseSchemaError ? e.code : 'promotion.failed';
+    const message = e instanceof PromotionError || e instanceof WarehouseSchemaError ? e.message : 'the output could not be loaded';
+    if (code === 'promotion.failed') console.error(`promotion of job ${p.job.id} failed:`, e);
+    return recordFailedJob(p, { code, message });
+  }
+  // Committed: from here on the job is promoted whatever happens; a crash before the renames
+  // finish is completed at start-up (recover-on-start.ts).
+  await rollForwardPromotion(p.dataDir, p.job.id);
+  return outcome;
+}

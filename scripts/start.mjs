@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// `npm start` on a fresh clone: install what is missing, build when the build is missing or
+// older than the sources, create DATA_DIR, then serve on PORT (default 3000) with `next start`.
+// Migrations, first-start accounts and the demo load run inside the server (instrumentation.ts).
+import { spawnSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
+  if (r.status !== 0) {
+    console.error(`start: ${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+// Newest modification time under the given paths (sources that change the build).
+function newestMtime(paths) {
+  let newest = 0;
+  const visit = (p) => {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      return;
+    }
+    if (st.isDirectory()) {
+      for (const name of readdirSync(p)) if (name !== 'node_modules' && !name.startsWith('.')) visit(path.join(p, name));
+    } else newest = Math.max(newest, st.mtimeMs);
+  };
+  paths.forEach(visit);
+  return newest;
+}
+
+if (!existsSync('node_modules/.bin/next')) {
+  console.log('start: installing dependencies (npm ci)…');
+  run('npm', [existsSync('package-lock.json') ? 'ci' : 'install', '--no-audit', '--no-fund']);
+}
+
+const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+const buildId = path.join('.next', 'BUILD_ID');
+const sources = ['app', 'lib', 'db', 'worker', 'public', 'instrumentation.ts', 'next.config.ts', 'package.json', 'package-lock.json', 'tsconfig.json'];
+if (!existsSync(buildId) || newestMtime(sources) > statSync(buildId).mtimeMs) {
+  console.log('start: building (next build)…');
+  run(process.execPath, [nextBin, 'build']);
+}
+
+const dataDir = path.resolve(process.env.DATA_DIR ?? 'data');
+mkdirSync(dataDir, { recursive: true });
+const port = process.env.PORT ?? '3000';
+console.log(`start: serving on http://localhost:${port} (data in ${dataDir})`);
+// next itself, not through npx, so signals reach the server directly.
+const server = spawn(process.execPath, [nextBin, 'start', '-p', port], { stdio: 'inherit', env: { ...process.env, DATA_DIR: dataDir } });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

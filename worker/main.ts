@@ -1,0 +1,123 @@
+// The worker process: one job spec in over IPC, Parquet files in the staging directory and
+// progress + the run result out. Stateless compute: it never opens data/workbench.duckdb
+// (DESIGN.md, "Processes"); the dispatcher owns the job row and decides what happens next.
+// Started by lib/server/jobs/run-attempt.ts with `child_process.fork(..., { execArgv: ['--import', 'tsx'] })`.
+import { mkdirSync } from 'node:fs';
+import { contentHash, parseContractDocument, type ContractDocument } from '../lib/contracts';
+import { getParser } from '../lib/parsers/registry';
+import {
+  fromWorkerMessageSchema,
+  toWorkerMessageSchema,
+  type FromWorkerMessage,
+  type JobSpec,
+  type WorkerProgress,
+} from './ipc-messages';
+import { runPipeline } from './run-pipeline';
+
+const PROGRESS_INTERVAL_MS = 250;
+
+class SpecRefused extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+function send(message: FromWorkerMessage): Promise<void> {
+  // Validate what we send too: the dispatcher would refuse it anyway, better to fail here, named.
+  const checked = fromWorkerMessageSchema.parse(message);
+  return new Promise((resolve) => {
+    if (!process.send || !process.connected) return resolve();
+    process.send(checked, undefined, {}, () => resolve());
+  });
+}
+
+/** The contracts of the spec, each re-read and checked against the hash the dispatcher approved. */
+function contractsOf(spec: JobSpec): Record<string, ContractDocument> {
+  const out: Record<string, ContractDocument> = {};
+  for (const [output, snapshot] of Object.entries(spec.contracts)) {
+    const parsed = parseContractDocument(snapshot.document);
+    if (!parsed.ok) throw new SpecRefused('job.contract_invalid', `the contract of ${output} does not read: ${parsed.problems[0]?.message ?? ''}`);
+    if (contentHash(parsed.contract) !== snapshot.content_hash) {
+      throw new SpecRefused('job.contract_hash_mismatch', `the contract of ${output} does not match its approved hash`);
+    }
+    if (parsed.contract.output !== output) throw new SpecRefused('job.contract_invalid', `the contract given for ${output} governs ${parsed.contract.output}`);
+    out[output] = parsed.contract;
+  }
+  return out;
+}
+
+async function runJob(spec: JobSpec): Promise<void> {
+  const parser = getParser(spec.parserId);
+  if (!parser || parser.version !== spec.parserVersion) {
+    throw new SpecRefused(
+      'job.parser_version_unavailable',
+      `parser ${spec.parserId} ${spec.parserVersion} is not the one installed (${parser ? parser.version : 'none'})`,
+    );
+  }
+  const contracts = contractsOf(spec);
+  mkdirSync(spec.stagingDir, { recursive: true });
+  let lastSent = 0;
+  let pending: WorkerProgress | null = null;
+  const result = await runPipeline({
+    filePath: spec.filePath,
+    parserId: spec.parserId,
+    contracts,
+    jobId: spec.jobId,
+    stagingDir: spec.stagingDir,
+    // The upload's sha256 is known: no first pass over the file to hash it.
+    sourceHash: spec.fileSha256,
+    onProgress: (p) => {
+      pending = { bytes: p.bytes, totalBytes: p.totalBytes, rows: p.rows, rowsPerSec: Math.max(0, p.rowsPerSec) };
+      const now = Date.now();
+      if (now - lastSent >= PROGRESS_INTERVAL_MS) {
+        lastSent = now;
+        void send({ type: 'progress', progress: pending });
+        pending = null;
+      }
+    },
+  });
+  if (pending) await send({ type: 'progress', progress: pending });
+  await send({ type: 'result', result: result as never });
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function main(): void {
+  if (!process.send) {
+    console.error('worker/main.ts runs as a child process of the dispatcher (IPC channel required)');
+    process.exit(2);
+  }
+  // The dispatcher is gone (server crash or stop): stop at once, it will re-run the job.
+  process.on('disconnect', () => process.exit(1));
+  let started = false;
+  process.on('message', (raw: unknown) => {
+    const parsed = toWorkerMessageSchema.safeParse(raw);
+    if (!parsed.success || started) {
+      void send({ type: 'failed', code: 'job.bad_spec', message: 'the worker received a malformed or second job spec', retryable: false }).then(() =>
+        process.exit(1),
+      );
+      return;
+    }
+    started = true;
+    const spec = parsed.data.spec;
+    const heartbeat = setInterval(() => void send({ type: 'heartbeat' }), spec.heartbeatMs);
+    runJob(spec)
+      .then(() => process.exit(0))
+      .catch(async (e: unknown) => {
+        clearInterval(heartbeat);
+        const refused = e instanceof SpecRefused;
+        await send({
+          type: 'failed',
+          code: refused ? e.code : 'job.worker_error',
+          message: errorMessage(e).slice(0, 2000),
+          retryable: !refused,
+        });
+        process.exit(1);
+      });
+  });
+  void send({ type: 'ready', pid: process.pid });
+}
+
+main();
