@@ -11,6 +11,7 @@ export const PERMISSIONS = [
   'jobs.read', // jobs list and detail, job progress
   'uploads.create', // upload FIX logs and confirmation files (starts jobs)
   'quarantine.read', // quarantined rows and parse errors of a job
+  'quarantine.replay', // re-validate quarantined rows under the approved contract and promote those that pass
   'breaks.read', // breaks list, ClOrdID drill-down, raw FIX bytes
   'breaks.write', // assign, comment, resolve breaks
   'breaks.export', // CSV export of breaks
@@ -23,9 +24,9 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  ops: ['jobs.read', 'uploads.create', 'quarantine.read', 'contracts.read'],
+  ops: ['jobs.read', 'uploads.create', 'quarantine.read', 'quarantine.replay', 'contracts.read'],
   analyst: ['jobs.read', 'quarantine.read', 'breaks.read', 'breaks.write', 'breaks.export', 'contracts.read'],
-  author: ['jobs.read', 'quarantine.read', 'contracts.read', 'contracts.propose'],
+  author: ['jobs.read', 'quarantine.read', 'quarantine.replay', 'contracts.read', 'contracts.propose'],
   reviewer: ['jobs.read', 'quarantine.read', 'contracts.read', 'contracts.review'],
   admin: ['jobs.read', 'quarantine.read', 'breaks.read', 'contracts.read', 'users.manage', 'audit.read'],
 };

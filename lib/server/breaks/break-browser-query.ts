@@ -26,6 +26,8 @@ const schema = z.object({
   dir: z.enum(['asc', 'desc']).default('desc').catch('desc'),
   cursor: text(512),
   before: text(512),
+  /** Rows per page. */
+  limit: z.coerce.number().int().min(5).max(200).default(50).catch(50),
 });
 export type BreakBrowserQuery = z.infer<typeof schema>;
 
@@ -56,12 +58,13 @@ export function filtersOf(q: BreakBrowserQuery): BreakFilters {
   };
 }
 
-/** The query string of the filters only (for the export links and the first page). */
+/** The query string of the filters (and page size) only: the export links and the first page. */
 export function filterSearchParams(q: BreakBrowserQuery): URLSearchParams {
   const out = new URLSearchParams();
   for (const k of FILTER_KEYS) {
     const v = q[k];
     if (v) out.set(k, v);
   }
+  if (q.limit !== 50) out.set('limit', String(q.limit));
   return out;
 }

@@ -39,7 +39,7 @@ export async function breakBrowserView(q: BreakBrowserQuery, opts: { limit?: num
   // A cursor from another sort (or not ours) would compare apples with pears: first page instead.
   const usable = (k: typeof after) => (k && k.sort === column ? k : null);
   const [page, counts, ageing] = await Promise.all([
-    browseBreaks(db, { filters, sort: { column, desc: q.dir === 'desc' }, after: usable(after), before: usable(before), limit: opts.limit ?? BROWSER_PAGE_SIZE }),
+    browseBreaks(db, { filters, sort: { column, desc: q.dir === 'desc' }, after: usable(after), before: usable(before), limit: opts.limit ?? q.limit ?? BROWSER_PAGE_SIZE }),
     countsByClass(db, filters),
     countsByAge(db, filters),
   ]);
@@ -75,7 +75,8 @@ const EXPORT_PAGE = 1000;
 /** The filtered set, in the browser's sort order, as CSV text streamed page by page. */
 export async function exportBreaksCsv(q: BreakBrowserQuery, db?: Db): Promise<ReadableStream<Uint8Array>> {
   const d = db ?? (await getDb());
-  const base: BreakBrowserQuery = { ...q, cursor: undefined, before: undefined };
+  const filters = filtersOf(q);
+  const sort = { column: q.sort as BreakSortColumn, desc: q.dir === 'desc' };
   const encoder = new TextEncoder();
   let cursor: string | null | undefined;
   let started = false;
@@ -88,7 +89,7 @@ export async function exportBreaksCsv(q: BreakBrowserQuery, db?: Db): Promise<Re
           cursor = undefined;
         }
         if (cursor === null) return controller.close();
-        const page = await breakBrowserView({ ...base, cursor: cursor ?? undefined }, { limit: EXPORT_PAGE, db: d });
+        const page = await browseBreaks(d, { filters, sort, after: cursor ? decodeKeyset(cursor) : null, limit: EXPORT_PAGE });
         controller.enqueue(encoder.encode(page.items.map((r) => csvLine(CSV_COLUMNS, r)).join('')));
         cursor = page.next_cursor;
         if (cursor === null) controller.close();

@@ -1,11 +1,17 @@
 // The /orders/{clOrdId} page: H7's drill-down (chains, timeline with raw bytes, breaks, fills)
-// plus the file names of the jobs, the rule of each break and the matched confirmation rows.
+// plus the file names of the jobs, the rule and history (events, comments) of each break and the
+// matched confirmation rows.
+import { breakHistory } from '../../../db/breaks/break-queries';
 import { confirmationRows, jobSourceNames } from '../../../db/breaks/drill-down-extras';
 import { getDb, type Db } from '../../../db/open';
 import { RULES, isBreakClass } from '../../breaks';
 import { orderDrillDown } from './breaks-service';
 
-export type ChainBreak = Record<string, unknown> & { rule: { meaning: string; fix_reference: string; deviations: string } | null };
+export type ChainBreak = Record<string, unknown> & {
+  rule: { meaning: string; fix_reference: string; deviations: string } | null;
+  /** The workflow events and comments, oldest first. */
+  history: { events: Record<string, unknown>[]; comments: Record<string, unknown>[] };
+};
 
 export async function orderPageView(clOrdId: string, db?: Db) {
   const d = db ?? (await getDb());
@@ -13,14 +19,20 @@ export async function orderPageView(clOrdId: string, db?: Db) {
   const jobIds = [...new Set(drill.chains.flatMap((c) => c.messages.map((m) => String(m.job_id))))];
   const confIds = [...new Set(drill.chains.flatMap((c) => c.fills.map((f) => f.confirmation_id).filter((x): x is string => typeof x === 'string')))];
   const [sources, confirmations] = await Promise.all([jobSourceNames(d, jobIds), confirmationRows(d, confIds)]);
-  const chains = drill.chains.map((c) => ({
-    ...c,
-    breaks: c.breaks.map((b: Record<string, unknown>): ChainBreak => {
+  const chains = [];
+  for (const c of drill.chains) {
+    const breaks: ChainBreak[] = [];
+    for (const b of c.breaks as Record<string, unknown>[]) {
       const cls = String(b.class);
       const rule = isBreakClass(cls) ? RULES[cls] : null;
-      return { ...b, rule: rule ? { meaning: rule.meaning, fix_reference: rule.fixReference, deviations: rule.deviations } : null };
-    }),
-  }));
+      breaks.push({
+        ...b,
+        rule: rule ? { meaning: rule.meaning, fix_reference: rule.fixReference, deviations: rule.deviations } : null,
+        history: await breakHistory(d, String(b.break_id)),
+      });
+    }
+    chains.push({ ...c, breaks });
+  }
   return { cl_ord_id: drill.cl_ord_id, chains, sources, confirmations };
 }
 

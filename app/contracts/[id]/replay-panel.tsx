@@ -1,0 +1,100 @@
+'use client';
+// Replay of quarantined rows under the contract in force: choose jobs, run a dry run (how many
+// rows would pass, what still fails), then replay (promotes the rows that pass; audited).
+import { useState } from 'react';
+import { contractApi } from '../contract-api';
+import { useHydrated } from '../use-hydrated';
+
+interface Candidate {
+  job_id: string;
+  source_name: string | null;
+  created_at: string;
+  pending_rows: number;
+}
+
+interface Report {
+  dry_run: boolean;
+  would_pass: number;
+  promoted: number;
+  contract: { version: number; content_hash: string };
+  jobs: { job_id: string; candidates: number; would_pass: number; still_failing: number; violations: Record<string, number>; promoted: number }[];
+}
+
+export function ReplayPanel({ output, candidates }: { output: string; candidates: Candidate[] }) {
+  const [chosen, setChosen] = useState<Set<string>>(() => new Set(candidates.map((c) => c.job_id)));
+  const [report, setReport] = useState<Report | null>(null);
+  const hydrated = useHydrated();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function run(dryRun: boolean) {
+    setBusy(true);
+    setError(null);
+    try {
+      setReport(await contractApi<Report>('POST', '/api/quarantine/replay', { output, job_ids: [...chosen], dry_run: dryRun }));
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function toggle(id: string) {
+    setReport(null);
+    setChosen((s) => {
+      const n = new Set(s);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
+  }
+
+  return (
+    <div className="panel">
+      <table>
+        <tbody>
+          {candidates.map((c) => (
+            <tr key={c.job_id}>
+              <td>
+                <input type="checkbox" aria-label={`Job ${c.job_id}`} checked={chosen.has(c.job_id)} onChange={() => toggle(c.job_id)} />
+              </td>
+              <td>
+                <a href={`/jobs/${encodeURIComponent(c.job_id)}`}>{c.source_name ?? c.job_id}</a>
+              </td>
+              <td className="num">{c.pending_rows} quarantined</td>
+              <td>{c.created_at}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>
+        <button type="button" disabled={!hydrated || busy || chosen.size === 0} onClick={() => run(true)}>
+          Dry run
+        </button>{' '}
+        <button type="button" className="primary" disabled={!hydrated || busy || !report || !report.dry_run || report.would_pass === 0} onClick={() => run(false)}>
+          Replay {report?.dry_run ? `${report.would_pass} rows` : ''}
+        </button>
+      </p>
+      {report && (
+        <div role="status">
+          <p>
+            {report.dry_run ? `Dry run against v${report.contract.version}: ${report.would_pass} rows would pass.` : `Replayed: ${report.promoted} rows promoted under v${report.contract.version}.`}
+          </p>
+          <ul>
+            {report.jobs.map((j) => (
+              <li key={j.job_id}>
+                {j.job_id}: {j.candidates} quarantined, {j.would_pass} pass, {j.still_failing} still fail
+                {Object.keys(j.violations).length > 0 && ` (${Object.entries(j.violations).map(([k, v]) => `${k} ${v}`).join(', ')})`}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

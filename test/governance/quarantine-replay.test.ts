@@ -1,0 +1,119 @@
+// Replay end to end with real processes: a confirmations upload runs through the dispatcher and
+// a worker; a row with side SHORT is quarantined (enum_invalid). An amendment adding SHORT is
+// proposed by alice and approved by rita; the dry run counts the row as passing without
+// changing anything; the replay promotes it into `confirmations` with lineage to its first job
+// and the amendment's hash, marks it replayed (a second replay promotes nothing), and audits.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type OpenDb } from '../../db/open';
+import { approveVersion, createDraft, replayCandidates, replayQuarantine, submitVersion } from '../../lib/server/contracts';
+import { isApiError } from '../../lib/server/http/api-error';
+import { createDispatcher, type Dispatcher } from '../../lib/server/jobs/dispatcher';
+import { seedDefaultContracts } from '../../lib/server/jobs/seed-default-contracts';
+import { findApprovedContract } from '../../db/jobs/contract-queries';
+import { scopeId, type ContractDocument } from '../../lib/contracts';
+import { isFinal, uploadFile, waitForJob, type JobsEnv } from '../jobs/job-harness';
+import { createCast } from './governance-harness';
+
+const HEADER = 'exec_id,cl_ord_id,order_id,symbol,side,quantity,price,currency,trade_date,settl_date,transact_time,account,counterparty';
+function csv(): string {
+  const lines = [HEADER];
+  for (let i = 1; i <= 11; i++) lines.push(`EX${i},ORD${i},OID${i},AAPL,BUY,${i}00.5,101.25,USD,2024-01-02,2024-01-03,2024-01-02T10:00:00Z,ACC1,BRKA`);
+  lines.push('EXS,ORDS,OIDS,MSFT,SHORT,7.25,300.125,USD,2024-01-02,,2024-01-02T10:06:00Z,ACC1,BRKA');
+  return lines.join('\n') + '\n';
+}
+
+let root = '';
+let db: OpenDb;
+let dispatcher: Dispatcher;
+let env: JobsEnv;
+
+beforeAll(async () => {
+  root = mkdtempSync(path.join(tmpdir(), 'wb-gov-replay-'));
+  const dataDir = path.join(root, 'data');
+  const dbFile = path.join(dataDir, 'workbench.duckdb');
+  db = await openDatabase({ file: dbFile, dataDir });
+  await createCast(db, { alice: ['author'], rita: ['reviewer'], ana: ['analyst'] });
+  env = { root, dataDir, dbFile, migrationsDir: '', db, reopen: async () => db, cleanup: async () => undefined };
+  await seedDefaultContracts(db);
+  dispatcher = await createDispatcher({ db, dataDir, concurrency: 1, pollMs: 50 });
+  await dispatcher.start();
+});
+afterAll(async () => {
+  await dispatcher?.stop();
+  await db?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('quarantine replay', () => {
+  it('dry run, then promotion with lineage to the first job, once', async () => {
+    const upload = await uploadFile(env, csv(), { kind: 'confirmations', filename: 'confirms.csv' });
+    const jobId = upload.job_ids[0];
+    const job = await waitForJob(db, jobId, isFinal);
+    expect(job.status, `${job.error_code}: ${job.error_message}`).toBe('PARTIAL_SUCCESS');
+    const inQuarantine = await db.all<{ side: string; _violation_type: string }>(`SELECT side, _violation_type FROM confirmations_quarantine WHERE _cf_job_id = ?`, [jobId]);
+    expect(inQuarantine).toEqual([{ side: 'SHORT', _violation_type: 'enum_invalid' }]);
+
+    // Before the amendment: nothing would pass.
+    const before = await replayQuarantine(db, { username: 'alice' }, { output: 'confirmations', jobIds: [jobId], dryRun: true });
+    expect(before.jobs[0]).toMatchObject({ candidates: 1, would_pass: 0, still_failing: 1, violations: { enum_invalid: 1 } });
+
+    const current = await findApprovedContract(db, scopeId('confirmations_csv', '1.0.0', 'confirmations'));
+    const doc = current!.document as ContractDocument;
+    const amended = {
+      ...doc,
+      columns: doc.columns.map((c) => (c.name === 'side' ? { ...c, type: { kind: 'enum', values: ['BUY', 'SELL', 'SELL_SHORT', 'SHORT'] } } : c)),
+    };
+    const draft = await createDraft(db, { username: 'alice' }, amended);
+    await submitVersion(db, { username: 'alice' }, draft.id, draft.version);
+    await approveVersion(db, { username: 'rita' }, draft.id, draft.version, { content_hash: draft.content_hash });
+
+    const countRows = async () => Number((await db.all<{ n: string }>(`SELECT count(*) AS n FROM confirmations WHERE _cf_job_id = ?`, [jobId]))[0].n);
+    expect(await countRows()).toBe(11);
+    const dry = await replayQuarantine(db, { username: 'alice' }, { output: 'confirmations', jobIds: [jobId], dryRun: true });
+    expect(dry).toMatchObject({ dry_run: true, replay_id: null, would_pass: 1, promoted: 0, contract: { version: draft.version, content_hash: draft.content_hash } });
+    expect(await countRows()).toBe(11);
+
+    // Not everyone may replay.
+    try {
+      await replayQuarantine(db, { username: 'ana' }, { output: 'confirmations', jobIds: [jobId], dryRun: false });
+      expect.unreachable();
+    } catch (e) {
+      expect(isApiError(e) && e.code).toBe('replay.forbidden');
+    }
+
+    const scope = { parserId: 'confirmations_csv', parserVersion: '1.0.0', output: 'confirmations' };
+    expect(await replayCandidates(db, scope)).toEqual([expect.objectContaining({ job_id: jobId, pending_rows: 1 })]);
+    const done = await replayQuarantine(db, { username: 'alice' }, { output: 'confirmations', jobIds: [jobId], dryRun: false });
+    expect(done).toMatchObject({ dry_run: false, would_pass: 1, promoted: 1 });
+    expect(await countRows()).toBe(12);
+    const [row] = await db.all<Record<string, string>>(
+      `SELECT side, quantity::VARCHAR AS quantity, price::VARCHAR AS price, settl_date, _cf_job_id, _cf_source_hash, _cf_contract_hash, _cf_parser_version, _cf_source_offset::VARCHAR AS off
+       FROM confirmations WHERE exec_id = 'EXS'`,
+    );
+    expect(row).toMatchObject({
+      side: 'SHORT',
+      quantity: '7.2500',
+      price: '300.12500000',
+      settl_date: null,
+      _cf_job_id: jobId,
+      _cf_source_hash: job.source_sha256,
+      _cf_contract_hash: draft.content_hash,
+      _cf_parser_version: '1.0.0',
+    });
+    expect(Number(row.off)).toBeGreaterThan(0);
+    const marks = await db.all(`SELECT job_id, replay_id, contract_hash, replayed_by FROM quarantine_replays`);
+    expect(marks).toEqual([{ job_id: jobId, replay_id: done.replay_id, contract_hash: draft.content_hash, replayed_by: 'alice' }]);
+    const audit = await db.all<{ actor: string; subject: string }>(`SELECT actor, subject FROM audit_log WHERE action = 'quarantine.replayed'`);
+    expect(audit).toEqual([{ actor: 'alice', subject: `replay:${done.replay_id}` }]);
+
+    expect(await replayCandidates(db, scope)).toEqual([]);
+    // Replayed once: a second replay finds nothing left to promote.
+    const again = await replayQuarantine(db, { username: 'alice' }, { output: 'confirmations', jobIds: [jobId], dryRun: false });
+    expect(again).toMatchObject({ would_pass: 0, promoted: 0 });
+    expect(again.jobs[0].candidates).toBe(0);
+    expect(await countRows()).toBe(12);
+  });
+});
