@@ -13,6 +13,9 @@ export async function register(): Promise<void> {
   await deleteExpiredSessions(db);
   const { startDispatcher } = await import('./lib/server/jobs/dispatcher');
   await startDispatcher();
+  // Pipelines with a cron schedule (and their export step): a once-a-minute tick (issue 7).
+  const { startPipelineScheduler } = await import('./lib/server/pipelines/scheduler-tick');
+  startPipelineScheduler();
   const { loadDemoIfFirstStart } = await import('./lib/server/demo/load-demo');
   // A failed demo load is logged (and retried at the next start); the server still serves.
   await loadDemoIfFirstStart().catch(() => undefined);

@@ -12,8 +12,10 @@ export const dynamic = 'force-dynamic';
 const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: '/jobs', label: 'Jobs', permission: 'jobs.read' },
   { href: '/upload', label: 'Upload', permission: 'uploads.create' },
+  { href: '/pipelines', label: 'Pipelines', permission: 'pipelines.read' },
   { href: '/breaks', label: 'Breaks', permission: 'breaks.read' },
   { href: '/contracts', label: 'Contracts', permission: 'contracts.read' },
+  { href: '/quarantine', label: 'Quarantine', permission: 'quarantine.read' },
   { href: '/admin', label: 'Admin', permission: 'users.manage' },
 ];
 

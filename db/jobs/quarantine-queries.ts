@@ -23,11 +23,15 @@ export interface QuarantinePage {
 export async function quarantinePage(db: Db, q: QuarantinePageQuery): Promise<QuarantinePage> {
   const table = quarantineTableName(q.output);
   if ((await tableColumns(db, table)) === null) return { rows: [], lastRow: null };
+  // Rows a replay promoted stay in quarantine (their job's evidence) and are marked by
+  // `_replay_id` (null when not replayed); the replay table exists once migration 004 ran.
+  const replays = (await tableColumns(db, 'quarantine_replays')) !== null;
   const rows = await db.all(
-    `SELECT * FROM ${quoteIdent(table)}
-     WHERE _cf_job_id = ? AND (? IS NULL OR _violation_type = ?) AND _q_row > ?
-     ORDER BY _q_row LIMIT ?`,
-    [q.jobId, q.violationType, q.violationType, q.afterRow ?? -1, q.limit + 1],
+    `SELECT q.*, ${replays ? 'r.replay_id' : 'NULL'} AS _replay_id FROM ${quoteIdent(table)} q
+     ${replays ? 'LEFT JOIN quarantine_replays r ON r.job_id = q._cf_job_id AND r.output = ? AND r.q_row = q._q_row' : ''}
+     WHERE q._cf_job_id = ? AND (? IS NULL OR q._violation_type = ?) AND q._q_row > ?
+     ORDER BY q._q_row LIMIT ?`,
+    [...(replays ? [q.output] : []), q.jobId, q.violationType, q.violationType, q.afterRow ?? -1, q.limit + 1],
   );
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;

@@ -13,6 +13,26 @@ const digitsOf = parseDigits;
 const TABLE_SIZE = 65536;
 const MAX_DEPTH = 16;
 
+/**
+ * tag → generation of the message in which it was last seen outside groups (TOP_GEN) and last
+ * reported as repeated (DUP_GEN). Module constants (a known length: no bounds checks in the
+ * loop), shared by every analysis: analyze() runs start to end synchronously and each call
+ * takes a fresh generation, so a stamp left by another instance never matches.
+ */
+const TOP_GEN = new Int32Array(TABLE_SIZE);
+const DUP_GEN = new Int32Array(TABLE_SIZE);
+let generation = 0;
+
+function nextGeneration(): number {
+  if (generation >= 0x3fffffff) {
+    // Wrap-around (after ~10^9 messages in one process): forget every stamp.
+    TOP_GEN.fill(0);
+    DUP_GEN.fill(0);
+    generation = 0;
+  }
+  return ++generation;
+}
+
 /** Named tags (row columns) are all below this; their first index is kept in a slot table. */
 const NAMED_TAG_LIMIT = 1024;
 
@@ -22,9 +42,6 @@ export class FixMessageAnalysis {
   /** Group problems, e.g. '386:count 3, found 2', '78:80 before 79'. */
   groupErrors: string[] = [];
 
-  private gen = 0;
-  private topGen = new Int32Array(TABLE_SIZE);
-  private dupGen = new Int32Array(TABLE_SIZE);
   /** Tags ≥ TABLE_SIZE (rare) seen outside groups in the current message. */
   private bigTop = new Set<number>();
 
@@ -52,12 +69,12 @@ export class FixMessageAnalysis {
     return tag < NAMED_TAG_LIMIT ? this.slotIndex[this.slotOf[tag]] : -1;
   }
 
-  private stackGroup = new Int32Array(MAX_DEPTH);
-  private stackCount = new Int32Array(MAX_DEPTH);
-  private stackFound = new Int32Array(MAX_DEPTH);
+  private readonly stackGroup = new Int32Array(MAX_DEPTH);
+  private readonly stackCount = new Int32Array(MAX_DEPTH);
+  private readonly stackFound = new Int32Array(MAX_DEPTH);
 
   analyze(s: FixScanner): void {
-    const gen = ++this.gen;
+    const gen = nextGeneration();
     if (this.duplicateTags.length) this.duplicateTags = [];
     if (this.groupErrors.length) this.groupErrors = [];
     if (this.bigTop.size) this.bigTop.clear();
@@ -69,16 +86,26 @@ export class FixMessageAnalysis {
     for (let k = 0; k < this.slotsSetCount; k++) slotIndex[slotsSet[k]] = -1;
     let slotsSetCount = 0;
     let depth = 0;
+    // Tables in locals: the loop's calls (rare: errors, group ends) would otherwise force
+    // reloads from `this` on every field.
+    const topGen = TOP_GEN;
+    const dupGen = DUP_GEN;
+    const stackGroup = this.stackGroup;
+    const stackCount = this.stackCount;
+    const stackFound = this.stackFound;
+    const valueStart = s.valueStart;
+    const valueEnd = s.valueEnd;
+    const buf = s.buf;
     for (let k = 0; k < n; k++) {
       const t = tags[k];
       while (depth > 0) {
-        const g = this.stackGroup[depth - 1];
+        const g = stackGroup[depth - 1];
         if (t === delimiterOf[g]) {
-          this.stackFound[depth - 1]++;
+          stackFound[depth - 1]++;
           break;
         }
         if (t < MAX_GROUP && memberOf[g][t] === 1) {
-          if (this.stackFound[depth - 1] === 0) {
+          if (stackFound[depth - 1] === 0) {
             this.groupErrors.push(`${GROUP_DEFINITIONS[g].countTag}:${t} before ${delimiterOf[g]}`);
           }
           break;
@@ -87,21 +114,20 @@ export class FixMessageAnalysis {
       }
       if (t < TABLE_SIZE) {
         const slot = t < NAMED_TAG_LIMIT ? slotOf[t] : 0;
-        if (slot !== 0 && depth > 0 && slotIndex[slot] < 0) {
-          slotIndex[slot] = k;
-          slotsSet[slotsSetCount++] = slot;
-        }
         if (depth === 0) {
-          if (this.topGen[t] !== gen) {
-            this.topGen[t] = gen;
+          if (topGen[t] !== gen) {
+            topGen[t] = gen;
             if (slot !== 0) {
               if (slotIndex[slot] < 0) slotsSet[slotsSetCount++] = slot;
               slotIndex[slot] = k;
             }
-          } else if (this.dupGen[t] !== gen) {
-            this.dupGen[t] = gen;
+          } else if (dupGen[t] !== gen) {
+            dupGen[t] = gen;
             this.duplicateTags.push(t);
           }
+        } else if (slot !== 0 && slotIndex[slot] < 0) {
+          slotIndex[slot] = k;
+          slotsSet[slotsSetCount++] = slot;
         }
       } else {
         if (depth === 0) {
@@ -111,9 +137,9 @@ export class FixMessageAnalysis {
       }
       if (t < MAX_GROUP && groupByCountTag[t] !== 0) {
         if (depth < MAX_DEPTH) {
-          this.stackGroup[depth] = groupByCountTag[t] - 1;
-          this.stackCount[depth] = digitsOf(s.buf, s.valueStart[k], s.valueEnd[k]);
-          this.stackFound[depth] = 0;
+          stackGroup[depth] = groupByCountTag[t] - 1;
+          stackCount[depth] = digitsOf(buf, valueStart[k], valueEnd[k]);
+          stackFound[depth] = 0;
           depth++;
         }
       }

@@ -79,6 +79,17 @@ const SPECIAL_BYTES: Uint8Array[] = FIX_DELIMITERS.map((d) => {
   return t;
 });
 
+/**
+ * The union of SPECIAL_BYTES over every delimiter, as one module constant: the value scan's
+ * table then has a known length (no bounds check per byte). Bytes special only for another
+ * delimiter (`|`, `^`, space) take the slow path, which handles any byte correctly.
+ */
+const SPECIAL_ANY: Uint8Array = (() => {
+  const t = new Uint8Array(256);
+  for (const d of SPECIAL_BYTES) for (let b = 0; b < 256; b++) t[b] |= d[b];
+  return t;
+})();
+
 const HEX = '0123456789abcdef';
 
 /** Writes one value byte into JSON string content, escaped when JSON requires it. */
@@ -432,7 +443,7 @@ export class FixScanner {
     const dBytes = FIX_DELIMITERS[d].bytes;
     const dlen = dBytes.length;
     const d0 = dBytes[0];
-    const special = SPECIAL_BYTES[d];
+    const special = SPECIAL_ANY;
 
     // Field arrays and the JSON scratch are reassigned when they grow.
     let tags = this.tags;

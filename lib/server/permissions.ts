@@ -20,15 +20,19 @@ export const PERMISSIONS = [
   'contracts.review', // approve or reject a proposal (never one's own)
   'users.manage', // create users, set roles, disable accounts
   'audit.read', // the audit log and its verification
+  'retention.manage', // purge quarantine rows and uploads older than N days
+  'pipelines.read', // pipeline definitions and their runs
+  'pipelines.run', // run or backfill a pipeline (starts jobs)
+  'pipelines.apply', // store a new version of a pipeline definition
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  ops: ['jobs.read', 'uploads.create', 'quarantine.read', 'quarantine.replay', 'contracts.read'],
+  ops: ['jobs.read', 'uploads.create', 'quarantine.read', 'quarantine.replay', 'contracts.read', 'pipelines.read', 'pipelines.run', 'pipelines.apply'],
   analyst: ['jobs.read', 'quarantine.read', 'breaks.read', 'breaks.write', 'breaks.export', 'contracts.read'],
   author: ['jobs.read', 'quarantine.read', 'quarantine.replay', 'contracts.read', 'contracts.propose'],
   reviewer: ['jobs.read', 'quarantine.read', 'contracts.read', 'contracts.review'],
-  admin: ['jobs.read', 'quarantine.read', 'breaks.read', 'contracts.read', 'users.manage', 'audit.read'],
+  admin: ['jobs.read', 'quarantine.read', 'breaks.read', 'contracts.read', 'users.manage', 'audit.read', 'retention.manage', 'pipelines.read', 'pipelines.run', 'pipelines.apply'],
 };
 
 export interface UserWithRoles {

@@ -69,7 +69,12 @@ describe('properties', () => {
         const end = text.lastIndexOf('10=');
         const i = at % end;
         const bytes = Buffer.from(text, 'latin1');
-        bytes[i] = (bytes[i] + delta) & 0xff;
+        const flipped = (bytes[i] + delta) & 0xff;
+        // A line break standing where a delimiter was is the documented framing of a message
+        // broken over several lines: it reads as that delimiter, so the CheckSum (computed over
+        // SOH) still holds. That flip is not a corruption this property is about.
+        fc.pre(!(bytes[i] === 0x01 && (flipped === 0x0a || flipped === 0x0d)));
+        bytes[i] = flipped;
         const out = parseFixMessages(bytes);
         const passing = out.filter((m) => m.kind === 'message' && m.checksumOk);
         expect(passing).toEqual([]);

@@ -2,7 +2,7 @@
 // ClOrdID drill-down and the analyst's actions, on the process's database. app/ never imports
 // db/ itself (DESIGN.md, "Layout"). Every action is audited in the transaction that makes it.
 import Decimal from 'decimal.js';
-import { open } from 'node:fs/promises';
+import { readSourceSlice } from '../source-bytes';
 import { getDb, type Db } from '../../../db/open';
 import {
   breakHistory,
@@ -133,29 +133,13 @@ async function sourcePaths(db: Db, jobIds: string[]): Promise<Map<string, string
   return new Map(rows.map((r) => [r.id, r.source_path]));
 }
 
-const MAX_RAW_BYTES = 64 * 1024;
-
 async function readRaw(file: string | null, offset: unknown, length: unknown): Promise<{ text: string; fields: RawField[] } | null> {
-  const start = Number(offset);
-  const len = Number(length);
-  if (!file || !Number.isSafeInteger(start) || !Number.isSafeInteger(len) || len <= 0 || len > MAX_RAW_BYTES) return null;
-  let fh;
-  try {
-    fh = await open(file, 'r');
-  } catch {
-    return null; // the upload is gone: the rows and their lineage still say where it was
-  }
-  try {
-    const buf = Buffer.alloc(len);
-    const { bytesRead } = await fh.read(buf, 0, len, start);
-    const bytes = buf.subarray(0, bytesRead);
-    const parsed = parseFixMessage(bytes);
-    const fields: RawField[] =
-      parsed && parsed.kind === 'message'
-        ? parsed.fields.map(([tag, value]) => ({ tag, name: tagName(tag), value, meaning: enumMeaning(tag, value) }))
-        : [];
-    return { text: bytes.toString('latin1').replace(/\x01/g, '|'), fields };
-  } finally {
-    await fh.close();
-  }
+  const bytes = await readSourceSlice(file, offset, length);
+  if (!bytes) return null; // the upload is gone: the rows and their lineage still say where it was
+  const parsed = parseFixMessage(bytes);
+  const fields: RawField[] =
+    parsed && parsed.kind === 'message'
+      ? parsed.fields.map(([tag, value]) => ({ tag, name: tagName(tag), value, meaning: enumMeaning(tag, value) }))
+      : [];
+  return { text: bytes.toString('latin1').replace(/\x01/g, '|'), fields };
 }
