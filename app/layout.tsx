@@ -15,6 +15,7 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: '/pipelines', label: 'Pipelines', permission: 'pipelines.read' },
   { href: '/breaks', label: 'Breaks', permission: 'breaks.read' },
   { href: '/contracts', label: 'Contracts', permission: 'contracts.read' },
+  { href: '/bench', label: 'Bench', permission: 'contracts.read' },
   { href: '/quarantine', label: 'Quarantine', permission: 'quarantine.read' },
   { href: '/admin', label: 'Admin', permission: 'users.manage' },
 ];

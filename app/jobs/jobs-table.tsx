@@ -46,6 +46,7 @@ export function JobsTable({ initial }: { initial: JobView[] }) {
             <th>Job</th>
             <th>File</th>
             <th>Parser</th>
+            <th>Pipeline (logical date · snapshot)</th>
             <th>Status</th>
             <th className="num">Rows</th>
             <th className="num">Quarantined</th>
@@ -69,6 +70,15 @@ export function JobsTable({ initial }: { initial: JobView[] }) {
                 <td>{j.source.name ?? <span className="muted">unnamed</span>}</td>
                 <td className="mono">
                   {j.parser.id} {j.parser.version}
+                </td>
+                <td className="mono">
+                  {j.pipeline ? (
+                    <span title={j.pipeline.snapshot_hash ?? ''}>
+                      {j.pipeline.name} · {j.pipeline.logical_date ?? '–'} · {j.pipeline.snapshot_hash ? `${j.pipeline.snapshot_hash.slice(0, 12)}…` : '–'}
+                    </span>
+                  ) : (
+                    <span className="muted">upload</span>
+                  )}
                 </td>
                 <td>
                   <span className={statusClass(j.status)}>{j.status}</span>

@@ -1,14 +1,15 @@
 // `workbench pipeline apply <file>` | `run <name> --logical-date D [--dry-run] [--json]` |
 // `backfill <name> --start D1 --end D2 [--json]`: talks to the running server's API
 // (WORKBENCH_URL, default http://localhost:3000), logged in as WORKBENCH_USER / WORKBENCH_PASSWORD.
-// Definitions are JSON (no YAML parser is installed). Exit codes: 0 done (completed, no-op or
+// Definitions are JSON or YAML (YAML is read here and sent as JSON). Exit codes: 0 done (completed, no-op or
 // dry run), 1 the run failed or the server refused, 2 bad usage, 3 the server cannot be reached.
 import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
 
 export const summary = 'apply, run and backfill pipelines on the running server';
 
 const USAGE = [
-  'usage: workbench pipeline apply <file.json>',
+  'usage: workbench pipeline apply <file.json|file.yaml> [--json]',
   '       workbench pipeline run <name> --logical-date yyyy-MM-dd [--dry-run] [--json]',
   '       workbench pipeline backfill <name> --start yyyy-MM-dd --end yyyy-MM-dd [--json]',
 ].join('\n');
@@ -80,7 +81,9 @@ async function login(): Promise<string> {
     body: JSON.stringify({ username, password }),
   });
   if (!res.ok) throw new CliError(`login as ${username} failed: ${await errorText(res)}`, 1);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+  // getSetCookie keeps each Set-Cookie apart (get() would join them with commas).
+  const cookies = res.headers.getSetCookie();
+  const cookie = (cookies.find((c) => c.startsWith('wb_session=')) ?? cookies[0] ?? '').split(';')[0];
   if (!cookie) throw new CliError('the server answered the login without a session cookie', 1);
   return cookie;
 }
@@ -96,10 +99,28 @@ async function errorText(res: Response): Promise<string> {
   return `HTTP ${res.status}`;
 }
 
-async function post(cookie: string, path: string, body: string): Promise<{ res: Response; json: Record<string, unknown> | null }> {
+/**
+ * POSTs JSON and returns the answer's JSON. A 422 that carries an outcome (a failed run or
+ * backfill has a `status`) is returned; any other refusal, and an answer that is not JSON
+ * (WORKBENCH_URL pointing at something else), is a CliError with the server's error code.
+ */
+async function post(cookie: string, path: string, body: string): Promise<Record<string, unknown>> {
   const res = await request(path, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body });
-  if (!res.ok && res.status !== 422) throw new CliError(await errorText(res), 1);
-  return { res, json: (await res.json()) as Record<string, unknown> };
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const obj = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  const isOutcome = obj !== null && typeof obj.status === 'string';
+  if (!res.ok && !(res.status === 422 && isOutcome)) {
+    const err = obj?.error as { code?: unknown; message?: unknown } | undefined;
+    throw new CliError(err && typeof err.code === 'string' ? `${err.code}: ${String(err.message ?? '')}` : `HTTP ${res.status}`, 1);
+  }
+  if (!obj) throw new CliError(`the server at ${baseUrl()} did not answer ${path} with JSON: is WORKBENCH_URL a workbench server?`, 1);
+  return obj;
 }
 
 interface RunJson {
@@ -135,19 +156,19 @@ export async function run(args: string[]): Promise<number> {
 async function execute({ command, target, flags }: Parsed): Promise<number> {
   const json = flags['--json'] === true;
   if (command === 'apply') {
-    if (/\.ya?ml$/i.test(target)) throw new CliError('YAML definitions are not supported; write the definition as JSON', 2);
-    const text = await readFile(target, 'utf8').catch(() => {
+    const raw = await readFile(target, 'utf8').catch(() => {
       throw new CliError(`cannot read ${target}`, 2);
     });
+    const text = /\.ya?ml$/i.test(target) ? yamlAsJson(raw, target) : raw;
     const cookie = await login();
-    const { json: body } = await post(cookie, '/api/pipelines', text);
+    const body = await post(cookie, '/api/pipelines', text);
     if (json) console.log(JSON.stringify(body));
-    else console.log(`${String(body!.name)}: ${body!.changed ? `version ${String(body!.version)} applied` : `unchanged (version ${String(body!.version)})`}`);
+    else console.log(`${String(body.name)}: ${body.changed ? `version ${String(body.version)} applied` : `unchanged (version ${String(body.version)})`}`);
     return 0;
   }
   const cookie = await login();
   if (command === 'run') {
-    const { json: body } = await post(
+    const body = await post(
       cookie,
       `/api/pipelines/${encodeURIComponent(target)}/run`,
       JSON.stringify({ logical_date: flags['--logical-date'], dry_run: flags['--dry-run'] === true }),
@@ -157,11 +178,11 @@ async function execute({ command, target, flags }: Parsed): Promise<number> {
     else {
       for (const f of r.selected ?? []) console.log(`${f.path}\t${f.size}\t${f.mtime}\t${f.sha256}`);
       console.log(`${r.status}: ${r.message}`);
-      console.log(`snapshot ${r.snapshot_hash ?? '-'}; files ${r.files}; jobs ${r.job_ids.join(' ') || '-'}`);
+      console.log(`snapshot ${r.snapshot_hash ?? '-'}; files ${r.files}; jobs ${(r.job_ids ?? []).join(' ') || '-'}`);
     }
     return r.status === 'failed' ? 1 : 0;
   }
-  const { json: body } = await post(
+  const body = await post(
     cookie,
     `/api/pipelines/${encodeURIComponent(target)}/backfill`,
     JSON.stringify({ start: flags['--start'], end: flags['--end'] }),
@@ -169,8 +190,17 @@ async function execute({ command, target, flags }: Parsed): Promise<number> {
   const b = body as unknown as { status: string; days: RunJson[]; completed: number; skipped: number; failed: number };
   if (json) console.log(JSON.stringify(b));
   else {
-    for (const d of b.days) console.log(`${d.logical_date}\t${d.status}\tfiles ${d.files}\tjobs ${d.job_ids.length}\t${d.snapshot_hash ?? '-'}`);
+    for (const d of b.days ?? []) console.log(`${d.logical_date}\t${d.status}\tfiles ${d.files}\tjobs ${(d.job_ids ?? []).length}\t${d.snapshot_hash ?? '-'}`);
     console.log(`${b.status}: ${b.completed} run, ${b.skipped} already done, ${b.failed} failed`);
   }
   return b.status === 'failed' ? 1 : 0;
+}
+
+/** A YAML definition becomes the same JSON document the server validates (zod) as any other. */
+function yamlAsJson(text: string, file: string): string {
+  try {
+    return JSON.stringify(parseYaml(text));
+  } catch (e) {
+    throw new CliError(`${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}`, 2);
+  }
 }

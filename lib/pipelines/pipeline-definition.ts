@@ -1,7 +1,7 @@
 // A pipeline definition (issue 7): where files come from (a directory under PIPELINE_ROOT),
 // which files are selected (glob or extension, `since` on mtime), which parser reads them,
-// an optional 5-field cron schedule and an optional export step. JSON only: no YAML parser is
-// installed and one is not essential (JSON is a YAML subset for these documents).
+// an optional 5-field cron schedule and an optional export step. The CLI reads JSON or YAML
+// (the `yaml` package) and sends JSON; the server validates the JSON document here.
 import { Duration } from 'luxon';
 import { z } from 'zod';
 import { parseCron } from './cron-schedule';

@@ -199,6 +199,22 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
             </td>
           </tr>
           <tr>
+            <th>Pipeline</th>
+            <td className="mono" data-testid="job-pipeline">
+              {job.pipeline ? (
+                <>
+                  <a href="/pipelines">{job.pipeline.name}</a> logical date {job.pipeline.logical_date ?? '–'}{' '}
+                  <span className="muted">
+                    snapshot {job.pipeline.snapshot_hash ?? '–'} · run {job.pipeline.run_id}
+                    {job.pipeline.trigger ? ` (${job.pipeline.trigger})` : ''}
+                  </span>
+                </>
+              ) : (
+                <span className="muted">uploaded by hand</span>
+              )}
+            </td>
+          </tr>
+          <tr>
             <th>Parser</th>
             <td className="mono">
               {job.parser.id} {job.parser.version} <span className="muted">logic_hash {job.parser.logic_hash}</span>

@@ -4,6 +4,7 @@ import { listAttempts, type AttemptRow } from '../../../db/jobs/attempt-queries'
 import { getJob, listJobs } from '../../../db/jobs/job-queries';
 import type { JobContractRef, JobRow, JobStatus } from '../../../db/jobs/job-row';
 import { listJobOutputs, listJobOutputsOf, type StoredJobOutput } from '../../../db/jobs/promotion-queries';
+import { pipelineRefsOfJobs, type JobPipelineRef } from '../../../db/pipelines/job-pipeline-queries';
 import { contractOutputsOf } from './approved-contracts';
 import { findParser } from './parsers-for-upload';
 
@@ -45,6 +46,8 @@ export interface JobView {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** The pipeline run that created the job (name, logical date, snapshot hash); null for an upload by hand. */
+  pipeline: JobPipelineRef | null;
 }
 
 export interface JobDetailView extends JobView {
@@ -87,7 +90,7 @@ function progressView(job: JobRow): JobProgressView | null {
   };
 }
 
-function toView(job: JobRow, outputs: StoredJobOutput[] | undefined): JobView {
+function toView(job: JobRow, outputs: StoredJobOutput[] | undefined, pipeline: JobPipelineRef | null): JobView {
   const data = (outputs ?? []).filter((o) => o.kind === 'data');
   const m = job.metrics as { quarantine_pct?: number; rows_per_sec?: number; duration_ms?: number } | null;
   const error = job.error_code && job.status === 'FAILED' ? { code: job.error_code, message: job.error_message ?? '' } : null;
@@ -118,6 +121,7 @@ function toView(job: JobRow, outputs: StoredJobOutput[] | undefined): JobView {
     created_at: job.created_at,
     started_at: job.started_at,
     finished_at: job.finished_at,
+    pipeline,
   };
 }
 
@@ -126,7 +130,8 @@ export const MAX_JOBS_PAGE = 200;
 export async function listJobViews(db: Db, opts: { limit?: number; status?: JobStatus } = {}): Promise<JobView[]> {
   const jobs = await listJobs(db, { limit: Math.min(MAX_JOBS_PAGE, Math.max(1, opts.limit ?? 100)), status: opts.status });
   const outputs = await listJobOutputsOf(db, jobs.map((j) => j.id));
-  return jobs.map((j) => toView(j, outputs.get(j.id)));
+  const pipelines = await pipelineRefsOfJobs(db, jobs.map((j) => j.id));
+  return jobs.map((j) => toView(j, outputs.get(j.id), pipelines.get(j.id) ?? null));
 }
 
 export async function jobDetailView(db: Db, id: string): Promise<JobDetailView | null> {
@@ -134,7 +139,7 @@ export async function jobDetailView(db: Db, id: string): Promise<JobDetailView |
   if (!job) return null;
   const outputs = await listJobOutputs(db, id);
   return {
-    ...toView(job, outputs),
+    ...toView(job, outputs, (await pipelineRefsOfJobs(db, [id])).get(id) ?? null),
     contracts: job.contracts,
     manifest: job.manifest,
     files: outputs.map((o) => ({ output: o.output, kind: o.kind, paths: o.files })),
