@@ -1,11 +1,12 @@
-// `npm run bench [-- <parse|validate>] [--messages N] [--quick] [--json]`: the benchmark suite
+// `npm run bench [-- <parse|validate|breaks>] [--messages N] [--quick] [--json]`: the benchmark suite
 // (issue 9). Each stage generates its data in a temp dir and measures against the parse
 // ceiling from the same run. --quick runs 100k messages; the default is 1M. --json prints one
 // document (the per-stage results plus the summary keys of issue 9 that these stages provide).
 import { benchParse } from './parse';
 import { benchValidate } from './validate';
+import { benchBreaks } from './breaks';
 
-const STAGES = ['parse', 'validate'] as const;
+const STAGES = ['parse', 'validate', 'breaks'] as const;
 type Stage = (typeof STAGES)[number];
 
 interface BenchArgs {
@@ -61,6 +62,11 @@ async function main(): Promise<number> {
       doc.parse = r;
       doc.ceiling_msgs_per_s ??= r.ceilingMessagesPerSec;
       doc.parse_msgs_per_s ??= r.fullParseMessagesPerSec;
+    } else if (stage === 'breaks') {
+      const r = await benchBreaks({ messages: args.messages, json: args.json });
+      doc.breaks = r;
+      doc.breaks_page_p95_ms = r.breaks_page_p95_ms;
+      doc.drilldown_p95_ms = r.drilldown_p95_ms;
     } else {
       const r = await benchValidate({ messages: args.messages, json: args.json });
       doc.validate = r;

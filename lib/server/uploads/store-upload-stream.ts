@@ -3,6 +3,7 @@
 // The temp file lives in data/uploads/.incoming/ (same file system, so the rename is atomic);
 // on any failure it is removed, so data/uploads/ only ever holds complete, named-by-hash files.
 import { createHash, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -115,9 +116,10 @@ export async function storeUploadStream(
     if (!sniffed) sniff(true);
   }
 
+  let out: ReturnType<typeof createWriteStream> | null = null;
   try {
     const source = Readable.from(received(), { objectMode: false });
-    const out = createWriteStream(tmp, { flags: 'wx', mode: 0o640 });
+    out = createWriteStream(tmp, { flags: 'wx', mode: 0o640 });
     if (gzip) await pipeline(source, createGunzip(), inspected, out);
     else await pipeline(source, inspected, out);
     const fh = await open(tmp, 'r');
@@ -135,6 +137,12 @@ export async function storeUploadStream(
     return { sha256, path: finalPath, sizeBytes, receivedBytes, gzip };
   } catch (e) {
     await reader.cancel().catch(() => undefined);
+    // The write stream opens its file asynchronously: a refusal can come before the open has
+    // finished, and removing the file before then would leave it behind. Wait for the close.
+    if (out && !out.closed) {
+      out.destroy();
+      await once(out, 'close').catch(() => undefined);
+    }
     await rm(tmp, { force: true });
     if (e instanceof ApiError) throw e;
     if (isZlibError(e)) throw new ApiError('upload.bad_gzip', 415, 'The gzip data is corrupt or truncated.');
