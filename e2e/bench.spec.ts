@@ -2,17 +2,7 @@
 // test against the contract in force, then a backtest over every uploaded confirmations file.
 // Fails on any console error or uncaught page error.
 import { expect, test, type Page } from '@playwright/test';
-
-const PASSWORD = 'demo-password';
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
-  });
-  return errors;
-}
+import { collectErrors, DEMO_PASSWORD as PASSWORD } from './support';
 
 test('author previews a file, tests it against a contract and backtests every file of the kind', async ({ page }) => {
   const errors = collectErrors(page);

@@ -4,8 +4,8 @@
 // detection), so the test polls the API until breaks exist. Fails on any console error or
 // uncaught page error.
 import { expect, test, type Page } from '@playwright/test';
+import { collectErrors, DEMO_PASSWORD as PASSWORD } from './support';
 
-const PASSWORD = 'demo-password';
 // Classes whose break belongs to an order chain that the drill-down shows.
 const CHAIN_CLASSES = new Set([
   'overfill', 'cum_qty_mismatch', 'leaves_qty_mismatch', 'avg_px_mismatch', 'fill_after_terminal', 'duplicate_exec_id',
@@ -18,15 +18,6 @@ interface BreakItem {
   cl_ord_id: string | null;
   session: string | null;
   status: string;
-}
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console.error: ${m.text()} (${m.location().url})`);
-  });
-  return errors;
 }
 
 async function logInAsAnalyst(page: Page) {

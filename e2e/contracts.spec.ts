@@ -4,18 +4,9 @@
 // author replays the quarantined row (dry run, then replay) and it leaves the waiting list.
 // Fails on any console error or uncaught page error.
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { collectErrors, DEMO_PASSWORD as PASSWORD } from './support';
 
-const PASSWORD = 'demo-password';
 const HEADER = 'exec_id,cl_ord_id,order_id,symbol,side,quantity,price,currency,trade_date,settl_date,transact_time,account,counterparty';
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
-  });
-  return errors;
-}
 
 async function loggedIn(browser: Browser, username: string): Promise<{ page: Page; errors: string[] }> {
   const page = await (await browser.newContext()).newPage();

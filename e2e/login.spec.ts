@@ -1,17 +1,7 @@
 // Log in as the demo analyst, see the navigation their role opens, log out; the page must not
 // log a single console error or throw (every test collects pageerror and console.error).
 import { expect, test, type Page } from '@playwright/test';
-
-const PASSWORD = 'demo-password';
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console.error: ${m.text()} (${m.location().url})`);
-  });
-  return errors;
-}
+import { collectErrors, DEMO_PASSWORD as PASSWORD } from './support';
 
 async function logIn(page: Page, username: string, password = PASSWORD) {
   await page.goto('/login');

@@ -2,17 +2,7 @@
 // detail shows every violation, the original values and the raw source bytes from the upload.
 // Fails on any console error or uncaught page error.
 import { expect, test, type Page } from '@playwright/test';
-
-const PASSWORD = 'demo-password';
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
-  });
-  return errors;
-}
+import { collectErrors, DEMO_PASSWORD as PASSWORD } from './support';
 
 test('ops filters quarantined rows and reads one row down to its raw bytes', async ({ page }) => {
   const errors = collectErrors(page);

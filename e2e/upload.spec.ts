@@ -1,17 +1,7 @@
 // Ops uploads a FIX log, watches the job's progress, opens the job and reads the quarantine
 // summary. Fails on any console error or uncaught page error.
 import { expect, test, type Page } from '@playwright/test';
-
-const PASSWORD = 'demo-password';
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
-  });
-  return errors;
-}
+import { collectErrors, DEMO_PASSWORD as PASSWORD } from './support';
 
 /** One FIX 4.4 message with correct BodyLength and CheckSum, SOH-delimited. */
 function fixMessage(fields: [number, string][]): string {

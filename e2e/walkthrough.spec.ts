@@ -15,9 +15,9 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { collectErrors, DEMO_PASSWORD as PASSWORD } from './support';
 import { generateDataset } from '../lib/demo/generate-dataset';
 
-const PASSWORD = 'demo-password';
 const SEED = 7; // trade date 2026-05-13 (the demo's seed 20240102 gives 2026-03-11)
 const ORDERS = 300;
 const SHOTS = path.join(process.cwd(), 'docs', 'walkthrough');
@@ -48,13 +48,6 @@ interface BreakItem {
 interface JobDetail {
   status: string;
   output_details: { output: string; kind: string; quarantine_rows: number; violations: Record<string, number> }[];
-}
-
-function collectErrors(page: Page, into: string[]): void {
-  page.on('pageerror', (e) => into.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') into.push(`console.error: ${m.text()} (${m.location().url})`);
-  });
 }
 
 async function loggedIn(browser: Browser, username: string, next: string, errors: string[]): Promise<Page> {
