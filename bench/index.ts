@@ -1,13 +1,16 @@
-// `npm run bench [-- <parse|validate|breaks>] [--messages N] [--quick] [--json]`: the benchmark suite
+// `npm run bench [-- <parse|validate|breaks|compare>] [--messages N] [--quick] [--json]`: the benchmark suite
 // (issue 9). Each stage generates its data in a temp dir and measures against the parse
 // ceiling from the same run. --quick runs 100k messages; the default is 1M. --json prints one
 // document (the per-stage results plus the summary keys of issue 9 that these stages provide).
 import { benchParse } from './parse';
 import { benchValidate } from './validate';
 import { benchBreaks } from './breaks';
+import { benchFixparserCompare } from './fixparser-compare';
 
-const STAGES = ['parse', 'validate', 'breaks'] as const;
+const STAGES = ['parse', 'validate', 'breaks', 'compare'] as const;
 type Stage = (typeof STAGES)[number];
+/** Run by a plain `npm run bench`; 'compare' (fixparser@2.9.5) runs only when named. */
+const DEFAULT_STAGES: readonly Stage[] = ['parse', 'validate', 'breaks'];
 
 interface BenchArgs {
   stages: Stage[];
@@ -31,7 +34,7 @@ function parseArgs(argv: readonly string[]): BenchArgs {
     } else if ((STAGES as readonly string[]).includes(a)) stages.push(a as Stage);
     else throw new Error(`unknown argument ${a} (stages: ${STAGES.join(', ')}; options: --messages N, --quick, --json)`);
   }
-  return { stages: stages.length > 0 ? stages : [...STAGES], messages, json };
+  return { stages: stages.length > 0 ? stages : [...DEFAULT_STAGES], messages, json };
 }
 
 async function quiet<T>(silence: boolean, fn: () => Promise<T>): Promise<T> {
@@ -62,6 +65,8 @@ async function main(): Promise<number> {
       doc.parse = r;
       doc.ceiling_msgs_per_s ??= r.ceilingMessagesPerSec;
       doc.parse_msgs_per_s ??= r.fullParseMessagesPerSec;
+    } else if (stage === 'compare') {
+      doc.fixparser_compare = await benchFixparserCompare({ messages: args.messages, json: args.json });
     } else if (stage === 'breaks') {
       const r = await benchBreaks({ messages: args.messages, json: args.json });
       doc.breaks = r;

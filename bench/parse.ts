@@ -82,7 +82,7 @@ function messageAt(i: number): string {
   ]);
 }
 
-async function writeFile(file: string, messages: number): Promise<void> {
+export async function writeFile(file: string, messages: number): Promise<void> {
   const out = createWriteStream(file);
   let block: string[] = [];
   for (let i = 0; i < messages; i++) {
