@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixParser } from '../lib/fix/index';
 import { writeFile } from './parse';
+import { timed } from './timed';
 
 // `npm run bench -- compare`: our FIX parser against fixparser@2.9.5 (the last MIT-licensed
 // version; a dev dependency of the benchmark only, issue 9) on the same generated SOH file
@@ -58,20 +59,6 @@ const require = createRequire(import.meta.url);
 function loadFixparser(): { FIXParser: FixparserCtor } {
   const mod = require('fixparser') as { default?: FixparserCtor } & FixparserCtor;
   return { FIXParser: mod.default ?? mod };
-}
-
-interface Timed<T> {
-  value: T;
-  cpuSec: number;
-  wallSec: number;
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<Timed<T>> {
-  const wall = performance.now();
-  const cpu = process.cpuUsage();
-  const value = await fn();
-  const used = process.cpuUsage(cpu);
-  return { value, cpuSec: (used.user + used.system) / 1e6, wallSec: (performance.now() - wall) / 1000 };
 }
 
 const CHUNK = 1 << 20;

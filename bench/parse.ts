@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fixParser } from '../lib/fix/index';
 import { serializeFixMessage, type FixField } from '../lib/fix/fix-serialize';
+import { timed, type Timed } from './timed';
 
 // `npm run bench -- parse`: FIX parser throughput on one core, from one run.
 // - ceiling: read the file and split each message into fields (tag number, value string),
@@ -32,20 +33,6 @@ function best<T>(a: Timed<T>, b: Timed<T>): Timed<T> {
     cpuSec: Math.min(a.cpuSec, b.cpuSec),
     wallSec: Math.min(a.wallSec, b.wallSec),
   };
-}
-
-interface Timed<T> {
-  value: T;
-  cpuSec: number;
-  wallSec: number;
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<Timed<T>> {
-  const wall = performance.now();
-  const cpu = process.cpuUsage();
-  const value = await fn();
-  const used = process.cpuUsage(cpu);
-  return { value, cpuSec: (used.user + used.system) / 1e6, wallSec: (performance.now() - wall) / 1000 };
 }
 
 const CHUNK = 1 << 20;

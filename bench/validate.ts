@@ -15,6 +15,7 @@ import { defaultContractFor } from '../lib/contracts/default-contract';
 import { fixParser } from '../lib/fix/index';
 import { runPipeline } from '../worker/run-pipeline';
 import { writeOrderEventFixFile } from './validate-fix-file';
+import { timed } from './timed';
 
 export interface ValidateBenchResult {
   messages: number;
@@ -36,14 +37,6 @@ export interface ValidateBenchResult {
   valid_rows: Record<string, number>;
   parquet_mb: number;
   peak_rss_mb: number;
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; cpuSec: number; wallSec: number }> {
-  const wall = performance.now();
-  const cpu = process.cpuUsage();
-  const value = await fn();
-  const used = process.cpuUsage(cpu);
-  return { value, cpuSec: (used.user + used.system) / 1e6, wallSec: (performance.now() - wall) / 1000 };
 }
 
 const CHUNK = 1 << 20;
