@@ -1,6 +1,8 @@
 // `npm run bench -- breaks [--messages N] [--quick] [--json]` (issue 5 "Benchmark", issue 9 (5)):
-// generates a demo dataset (orders ≈ messages / 10) in a temp dir, parses it with the worker's
-// pipeline (default contracts) into Parquet, loads it into a FILE-backed DuckDB opened like the
+// generates a demo dataset (orders ≈ messages / 10, about 5 FIX messages per order, so
+// `--messages 2000000` gives ≈ 1M FIX messages) in a temp dir and parses it with the worker's
+// pipeline (default contracts) into Parquet, both in a child process (as upload + worker are
+// separate from the server), then loads it into a FILE-backed DuckDB opened like the
 // server opens it (db/open.ts openDatabase: hardened, migrated) with the promotion's own table
 // and load functions, then measures:
 // - detection: detectBreaks(db, { jobIds }) as the server's queue runs it after promotion;
@@ -8,16 +10,20 @@
 //   page; and a ClOrdID prefix search) and of the drill-down (GET /api/orders/{clOrdId}:
 //   orderDrillDown()), p50 / p95 / p99 over REQUESTS calls each. The service functions are called
 //   directly against the database (no HTTP, no auth, no JSON serialisation of the response).
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { defaultContractFor } from '../lib/contracts/default-contract';
 import { duckdbTypeOf } from '../lib/contracts/duckdb-type';
 import { generateDataset } from '../lib/demo/generate-dataset';
 import { getParser } from '../lib/parsers/registry';
 import { breaksPage, orderDrillDown } from '../lib/server/breaks/breaks-service';
+import { breakBrowserView } from '../lib/server/breaks/break-browser-service';
+import { parseBreakBrowserQuery } from '../lib/server/breaks/break-browser-query';
 import { detectBreaks } from '../db/breaks/detect-breaks';
 import { insertValidRows } from '../db/jobs/load-parquet';
 import { ensureTable, LINEAGE_COLUMNS } from '../db/jobs/warehouse-tables';
@@ -56,9 +62,16 @@ export interface BenchBreaksResult {
   breaks_found: number;
   breaks_page: LatencyStats;
   breaks_prefix_search: LatencyStats;
+  breaks_browser: LatencyStats;
   drilldown: LatencyStats;
   breaks_page_p95_ms: number;
   drilldown_p95_ms: number;
+  /**
+   * Peak RSS per process, as the product splits the work: `staging` = the child that generates
+   * the data and runs the worker's pipeline; `server` = this process: the server's database
+   * (promotion, detection, the page and drill-down queries).
+   */
+  peak_rss_mb: { staging: number; server: number };
   note: string;
 }
 
@@ -115,6 +128,49 @@ export async function promote(db: OpenDb, parserId: string, files: Record<string
   return rows;
 }
 
+const CHILD_FLAG = '--bench-breaks-staging-child';
+
+interface StagingResult {
+  messages: number;
+  generateS: number;
+  pipelineS: number;
+  fixFiles: Record<string, string>;
+  confFiles: Record<string, string>;
+  peakRssMb: number;
+}
+
+/** Generates the dataset and runs the pipeline over it (what upload + worker do), in this process. */
+async function generateAndStage(orders: number, seed: number, tmp: string, dataDir: string, fixJob: string, confJob: string): Promise<StagingResult> {
+  let t = performance.now();
+  const ds = await generateDataset({ orders, seed, outDir: path.join(tmp, 'gen') });
+  const generateS = (performance.now() - t) / 1000;
+  t = performance.now();
+  const fixFiles = await stage(ds.fixPath, 'fix', fixJob, path.join(dataDir, 'staging', fixJob));
+  const confFiles = await stage(ds.confirmationsPath, 'confirmations_csv', confJob, path.join(dataDir, 'staging', confJob));
+  const pipelineS = (performance.now() - t) / 1000;
+  return { messages: ds.stats.messages, generateS, pipelineS, fixFiles, confFiles, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+}
+
+/** generateAndStage in a child process (same tsx loader), so each side's peak RSS is its own. */
+function stagingChild(args: [number, number, string, string, string, string]): Promise<StagingResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, JSON.stringify(args)], {
+      execArgv: process.execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let result: StagingResult | null = null;
+    child.on('message', (m) => (result = m as StagingResult));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`bench breaks: staging child exited ${code}`))));
+  });
+}
+
+if (process.argv[2] === CHILD_FLAG && process.send) {
+  const args = JSON.parse(process.argv[3]) as Parameters<typeof generateAndStage>;
+  const r = await generateAndStage(...args);
+  process.send(r, () => process.exit(0));
+}
+
 export async function benchBreaks(opts: BenchBreaksOptions): Promise<BenchBreaksResult> {
   const requests = opts.requests ?? 200;
   const orders = Math.max(1, Math.round(opts.messages / MESSAGES_PER_ORDER));
@@ -126,18 +182,13 @@ export async function benchBreaks(opts: BenchBreaksOptions): Promise<BenchBreaks
   try {
     const dataDir = path.join(tmp, 'data');
     await mkdir(dataDir, { recursive: true });
-    let t = performance.now();
-    const ds = await generateDataset({ orders, seed: opts.seed ?? 20240102, outDir: path.join(tmp, 'gen') });
-    const generateS = (performance.now() - t) / 1000;
-    log(`generated ${orders.toLocaleString('en-US')} orders, ${ds.stats.messages.toLocaleString('en-US')} messages in ${generateS.toFixed(1)} s`);
-
-    t = performance.now();
     const fixJob = `bench-fix-${randomUUID()}`;
     const confJob = `bench-conf-${randomUUID()}`;
-    const fixFiles = await stage(ds.fixPath, 'fix', fixJob, path.join(dataDir, 'staging', fixJob));
-    const confFiles = await stage(ds.confirmationsPath, 'confirmations_csv', confJob, path.join(dataDir, 'staging', confJob));
-    const pipelineS = (performance.now() - t) / 1000;
+    const staged = await stagingChild([orders, opts.seed ?? 20240102, tmp, dataDir, fixJob, confJob]);
+    const { fixFiles, confFiles, generateS, pipelineS } = staged;
+    log(`generated ${orders.toLocaleString('en-US')} orders, ${staged.messages.toLocaleString('en-US')} messages in ${generateS.toFixed(1)} s (child process, peak RSS ${staged.peakRssMb} MB)`);
 
+    let t = performance.now();
     t = performance.now();
     db = await openDatabase({ file: path.join(dataDir, 'workbench.duckdb'), dataDir });
     const fixRows = await promote(db, 'fix', fixFiles);
@@ -170,17 +221,22 @@ export async function benchBreaks(opts: BenchBreaksOptions): Promise<BenchBreaks
     const d = db;
     const page = await latency(requests, () => breaksPage({ filters: {}, limit: 50 }, d));
     const prefix = await latency(requests, (i) => breaksPage({ filters: { clOrdId: prefixes[i % prefixes.length] }, limit: 50 }, d));
+    // The /breaks page itself: sorted page + counts per class + ageing chart (default URL state).
+    const browser = await latency(requests, () => breakBrowserView(parseBreakBrowserQuery({}), { db: d }));
     const drill = await latency(requests, (i) => orderDrillDown(ids[i % ids.length], d));
     const fmt = (n: string, s: LatencyStats) => `${n}: p50 ${s.p50_ms} ms, p95 ${s.p95_ms} ms, p99 ${s.p99_ms} ms (${s.requests} requests)`;
     log(fmt('breaks page (first page, default filters)', page));
     log(fmt('breaks page (ClOrdID prefix search)', prefix));
+    log(fmt('/breaks browser view (page + counts + ageing)', browser));
     log(fmt('drill-down /api/orders/{clOrdId}', drill));
+    log(`peak RSS: staging child ${staged.peakRssMb} MB, this process (server database) ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
     return {
-      messages: ds.stats.messages, orders, fix_rows: fixRows, confirmation_rows: confRows,
+      messages: staged.messages, orders, fix_rows: fixRows, confirmation_rows: confRows,
       generate_s: round(generateS), pipeline_s: round(pipelineS), load_s: round(loadS), detect_s: round(detectS), detect_cpu_s: round(detectCpu),
       detect_steps_ms: steps, breaks_found: detected!.found,
-      breaks_page: page, breaks_prefix_search: prefix, drilldown: drill,
-      breaks_page_p95_ms: Math.max(page.p95_ms, prefix.p95_ms), drilldown_p95_ms: drill.p95_ms,
+      breaks_page: page, breaks_prefix_search: prefix, breaks_browser: browser, drilldown: drill,
+      breaks_page_p95_ms: Math.max(page.p95_ms, prefix.p95_ms, browser.p95_ms), drilldown_p95_ms: drill.p95_ms,
+      peak_rss_mb: { staging: staged.peakRssMb, server: Math.round(process.resourceUsage().maxRSS / 1024) },
       note: 'latency = service functions (breaksPage, orderDrillDown) called directly on the file-backed DuckDB; no HTTP, auth or JSON',
     };
   } finally {

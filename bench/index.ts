@@ -1,16 +1,16 @@
-// `npm run bench [-- <parse|validate|breaks|compare>] [--messages N] [--quick] [--json]`: the benchmark suite
+// `npm run bench [-- <parse|validate|breaks|end-to-end|compare>] [--messages N] [--quick] [--json]`: the benchmark suite
 // (issue 9). Each stage generates its data in a temp dir and measures against the parse
 // ceiling from the same run. --quick runs 100k messages; the default is 1M. --json prints one
 // document (the per-stage results plus the summary keys of issue 9 that these stages provide).
-import { benchParse } from './parse';
-import { benchValidate } from './validate';
-import { benchBreaks } from './breaks';
-import { benchFixparserCompare } from './fixparser-compare';
+//
+// Each stage's module is imported only when that stage runs: a stage measured alone then shares
+// its process with no other stage's code (fixparser's bundle, for one, halved our parser's speed
+// when it was loaded first; see docs/performance.md).
 
-const STAGES = ['parse', 'validate', 'breaks', 'compare'] as const;
+const STAGES = ['parse', 'validate', 'breaks', 'end-to-end', 'compare'] as const;
 type Stage = (typeof STAGES)[number];
 /** Run by a plain `npm run bench`; 'compare' (fixparser@2.9.5) runs only when named. */
-const DEFAULT_STAGES: readonly Stage[] = ['parse', 'validate', 'breaks'];
+const DEFAULT_STAGES: readonly Stage[] = ['parse', 'validate', 'breaks', 'end-to-end'];
 
 interface BenchArgs {
   stages: Stage[];
@@ -57,22 +57,41 @@ async function main(): Promise<number> {
     return 2;
   }
   const doc: Record<string, unknown> = { messages: args.messages, workers: 1 };
+  let e2ePeaks: { server: number | null; workers: (number | null)[] } | null = null;
   for (const stage of args.stages) {
     if (!args.json) console.log(`\n== ${stage} (${args.messages.toLocaleString('en-US')} messages)`);
     if (stage === 'parse') {
       // benchParse prints its own line (text or JSON); in --json mode only our document is printed.
+      const { benchParse } = await import('./parse');
       const r = await quiet(args.json, () => benchParse({ messages: args.messages, json: false }));
       doc.parse = r;
       doc.ceiling_msgs_per_s ??= r.ceilingMessagesPerSec;
       doc.parse_msgs_per_s ??= r.fullParseMessagesPerSec;
     } else if (stage === 'compare') {
+      const { benchFixparserCompare } = await import('./fixparser-compare');
       doc.fixparser_compare = await benchFixparserCompare({ messages: args.messages, json: args.json });
+    } else if (stage === 'end-to-end') {
+      // The real server and its worker processes over HTTP (bench/end-to-end.ts).
+      const { benchEndToEnd } = await import('./end-to-end');
+      const r = await benchEndToEnd({ messages: args.messages, json: args.json });
+      doc.end_to_end = r;
+      doc.end_to_end_msgs_per_s = r.end_to_end_msgs_per_s;
+      doc.workers = r.workers;
+      doc.end_to_end_ratio = r.end_to_end_ratio;
+      doc.upload_mb_per_s = r.upload_mb_per_s;
+      doc.ceiling_msgs_per_s ??= r.ceiling_msgs_per_s;
+      // HTTP latency from this run; the breaks stage's (service calls, no HTTP) stays under breaks.
+      doc.breaks_page_p95_ms ??= r.breaks_page_p95_ms;
+      doc.drilldown_p95_ms ??= r.drilldown_p95_ms;
+      e2ePeaks = { server: r.peak_rss_mb.server, workers: r.peak_rss_mb.workers };
     } else if (stage === 'breaks') {
+      const { benchBreaks } = await import('./breaks');
       const r = await benchBreaks({ messages: args.messages, json: args.json });
       doc.breaks = r;
       doc.breaks_page_p95_ms = r.breaks_page_p95_ms;
       doc.drilldown_p95_ms = r.drilldown_p95_ms;
     } else {
+      const { benchValidate } = await import('./validate');
       const r = await benchValidate({ messages: args.messages, json: args.json });
       doc.validate = r;
       doc.ceiling_msgs_per_s ??= r.ceiling_msgs_per_s;
@@ -80,9 +99,12 @@ async function main(): Promise<number> {
       doc.pipeline_msgs_per_s = r.pipeline_msgs_per_s;
     }
   }
-  doc.peak_rss_mb = { bench: Math.round(process.resourceUsage().maxRSS / 1024) };
+  // Per process: this benchmark process, and (end-to-end) the server and each worker.
+  doc.peak_rss_mb = { bench: Math.round(process.resourceUsage().maxRSS / 1024), ...(e2ePeaks ?? {}) };
   if (args.json) console.log(JSON.stringify(doc, null, 2));
   return 0;
 }
+
+export {};
 
 process.exitCode = await main();

@@ -42,7 +42,7 @@ function pad(n: number, width: number): string {
 }
 
 /** A deterministic mix like a buy-side log: orders, acks, fills, cancels, heartbeats. */
-function messageAt(i: number): string {
+export function messageAt(i: number): string {
   const seq = i + 2;
   const time = `20240315-${pad(9 + Math.floor(i / 3_600_000) % 8, 2)}:${pad(Math.floor(i / 60_000) % 60, 2)}:${pad(Math.floor(i / 1000) % 60, 2)}.${pad(i % 1000, 3)}`;
   const order = Math.floor(i / 5);

@@ -41,6 +41,11 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenDb> {
     // Extensions can be neither fetched nor loaded implicitly; parquet and json are built in.
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
+    // Bounded (issue 9): DuckDB spills to <file>.tmp instead of growing to its default of 80 % of
+    // RAM. 2GB, not less: break detection at 3M messages ran out of memory at 512MB (aggregates
+    // that cannot spill); 512MB is enough up to about 1M. WORKBENCH_DB_MEMORY / _THREADS override.
+    memory_limit: process.env.WORKBENCH_DB_MEMORY ?? '2GB',
+    ...(process.env.WORKBENCH_DB_THREADS ? { threads: process.env.WORKBENCH_DB_THREADS } : {}),
   });
   try {
     await hardenInstance(instance, dir);
@@ -66,6 +71,11 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenDb> {
 async function hardenInstance(instance: DuckDBInstance, dir: string): Promise<void> {
   const conn = await instance.connect();
   try {
+    // Reliability (helper C): checkpoint what the WAL replay of a crashed run restored, before
+    // anything else runs. DuckDB 1.5 otherwise checkpoints replayed rows of an indexed table so
+    // that a later DELETE of them fails FATAL ("Failed to delete all rows from index") and
+    // invalidates the database (test/reliability/crash-reopen.test.ts). Cheap when the WAL is empty.
+    await conn.run('CHECKPOINT');
     await conn.run(`SET TimeZone = 'UTC'`);
     await conn.run(`SET allowed_directories = [${quoteString(dir + path.sep)}]`);
     await conn.run(`SET enable_external_access = false`);

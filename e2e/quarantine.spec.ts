@@ -1,5 +1,6 @@
 // Ops reviews quarantine across jobs: the demo's quarantined confirmations are listed, a row's
-// detail shows every violation, the original values and the raw source bytes from the upload.
+// detail shows every violation, the original values and the raw source bytes from the upload;
+// the row's job shows where each quarantine setting came from; the global setting page.
 // Fails on any console error or uncaught page error.
 import { expect, test, type Page } from '@playwright/test';
 import { collectErrors, DEMO_PASSWORD as PASSWORD } from './support';
@@ -36,6 +37,21 @@ test('ops filters quarantined rows and reads one row down to its raw bytes', asy
   // The raw bytes are the CSV record itself: it holds the side value the contract refused.
   await expect(page.getByTestId('raw-bytes')).not.toBeEmpty();
   await expect(page.getByText('enum_invalid').first()).toBeVisible();
+
+  // The job of a quarantined row shows its quarantine settings, each value with its source
+  // (the demo's contracts state their policy: every value comes from the contract).
+  const first = (await (await page.request.get('/api/quarantine?output=confirmations&limit=1')).json()) as { rows: { job_id: string }[] };
+  await page.goto(`/jobs/${first.rows[0].job_id}`);
+  const settings = page.getByRole('table', { name: 'Quarantine settings' });
+  await expect(settings).toBeVisible();
+  await expect(settings.getByTestId('setting-confirmations-allow_quarantine')).toContainText('contract policy');
+
+  // The global setting is shown to everyone who reads quarantine; only quarantine.settings changes it.
+  await page.goto('/quarantine/settings');
+  await expect(page.getByRole('table', { name: 'Global quarantine setting' })).toBeVisible();
+  await expect(page.getByText('Changing the global setting needs the permission quarantine.settings.')).toBeVisible();
+  const refused = await page.request.put('/api/quarantine/settings', { data: { allow_quarantine: true } });
+  expect(refused.status()).toBe(403);
 
   expect(errors).toEqual([]);
 });

@@ -2,6 +2,7 @@
 // zod on both sides: a worker trusts nothing it did not check, and the dispatcher treats a
 // malformed message from a worker as a failed attempt.
 import { z } from 'zod';
+import { quarantinePolicySchema } from '../lib/contracts/contract-document';
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -27,6 +28,17 @@ export const jobSpecSchema = z
     logicHash: z.string().min(1),
     /** Output name → the approved contract it runs against. */
     contracts: z.record(z.string(), contractSnapshotSchema),
+    /** G (issue 6): output → effective quarantine policy from the settings cascade (default: the contract's). */
+    quarantinePolicies: z.record(z.string(), quarantinePolicySchema).optional(),
+    /**
+     * Byte-range part of a job split across workers (lib/server/jobs/run-ranged-attempt.ts):
+     * [start, end) of the file, and the line number / message index of its first byte. A part
+     * does not apply the quarantine policy and writes its result_hash row digests for the merge.
+     */
+    range: z
+      .object({ start: z.number().int().min(0), end: z.number().int().min(0), baseLine: z.number().int().min(1), baseMessageIndex: z.number().int().min(0) })
+      .strict()
+      .optional(),
     /** Empty directory the worker writes into; nothing else is written anywhere. */
     stagingDir: z.string().min(1),
     /** Milliseconds between heartbeats the worker sends while it runs. */
@@ -65,6 +77,11 @@ export const runResultSchema = z
     outputs: z.record(z.string(), outputResultSchema),
     manifest: z.unknown(),
     parse_summary: z.unknown(),
+    /** The worker's own peak resident set (process.resourceUsage().maxRSS, i.e. VmHWM) when it sent the result, in MB. */
+    peak_rss_mb: z.number().min(0).optional(),
+    /** Wall and CPU time of the worker's run, in ms (user + system, all threads). */
+    run_ms: z.number().min(0).optional(),
+    cpu_ms: z.number().min(0).optional(),
   })
   .passthrough();
 export type WorkerRunResult = z.infer<typeof runResultSchema>;

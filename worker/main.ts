@@ -2,7 +2,7 @@
 // progress + the run result out. Stateless compute: it never opens data/workbench.duckdb
 // (DESIGN.md, "Processes"); the dispatcher owns the job row and decides what happens next.
 // Started by lib/server/jobs/run-attempt.ts with `child_process.fork(..., { execArgv: ['--import', 'tsx'] })`.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { contentHash, parseContractDocument, type ContractDocument } from '../lib/contracts';
 import { getParser } from '../lib/parsers/registry';
 import {
@@ -12,6 +12,7 @@ import {
   type JobSpec,
   type WorkerProgress,
 } from './ipc-messages';
+import { ioFailureOf } from './io-errors';
 import { runPipeline } from './run-pipeline';
 
 const PROGRESS_INTERVAL_MS = 250;
@@ -55,6 +56,8 @@ async function runJob(spec: JobSpec): Promise<void> {
     );
   }
   const contracts = contractsOf(spec);
+  const startedAt = performance.now();
+  const cpuAtStart = process.cpuUsage();
   mkdirSync(spec.stagingDir, { recursive: true });
   let lastSent = 0;
   let pending: WorkerProgress | null = null;
@@ -62,6 +65,10 @@ async function runJob(spec: JobSpec): Promise<void> {
     filePath: spec.filePath,
     parserId: spec.parserId,
     contracts,
+    policies: spec.quarantinePolicies, // G: quarantine settings cascade
+    // A byte-range part of a job split across workers (E, issue 9).
+    range: spec.range,
+    partOfJob: spec.range !== undefined,
     jobId: spec.jobId,
     stagingDir: spec.stagingDir,
     // The upload's sha256 is known: no first pass over the file to hash it.
@@ -77,7 +84,31 @@ async function runJob(spec: JobSpec): Promise<void> {
     },
   });
   if (pending) await send({ type: 'progress', progress: pending });
-  await send({ type: 'result', result: result as never });
+  const cpu = process.cpuUsage(cpuAtStart);
+  const peak = ownPeakRssMb();
+  await send({
+    type: 'result',
+    result: {
+      ...(result as never as Record<string, unknown>),
+      ...(peak !== null ? { peak_rss_mb: peak } : {}),
+      run_ms: Math.round(performance.now() - startedAt),
+      cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
+    } as never,
+  });
+}
+
+/**
+ * This process's own peak resident set (VmHWM of /proc/self/status), in MB. Not
+ * process.resourceUsage().maxRSS: getrusage's maxrss survives execve, so a worker forked from a
+ * large server reports the server's size at fork time instead of its own.
+ */
+function ownPeakRssMb(): number | null {
+  try {
+    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Math.round((Number(m[1]) / 1024) * 10) / 10 : null;
+  } catch {
+    return null; // not Linux: no figure rather than a wrong one
+  }
 }
 
 function errorMessage(e: unknown): string {
@@ -108,11 +139,13 @@ function main(): void {
       .catch(async (e: unknown) => {
         clearInterval(heartbeat);
         const refused = e instanceof SpecRefused;
+        // Reliability (helper C): a disk-full / EIO is reported with its stable io.* code.
+        const io = refused ? null : ioFailureOf(e);
         await send({
           type: 'failed',
-          code: refused ? e.code : 'job.worker_error',
-          message: errorMessage(e).slice(0, 2000),
-          retryable: !refused,
+          code: refused ? e.code : io ? io.code : 'job.worker_error',
+          message: io ? io.message : errorMessage(e).slice(0, 2000),
+          retryable: io ? io.retryable : !refused,
         });
         process.exit(1);
       });

@@ -14,9 +14,10 @@
 // - _cf_source_hash is the sha256 of the whole uploaded file (a byte-range run included); it is
 //   taken from the caller when known (`sourceHash`) or computed in a first pass over the file
 //   (see pipeline/hash-file.ts for why not while parsing).
-import { mkdir, stat } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ContractDocument } from '../lib/contracts/contract-document';
+import type { ContractDocument, QuarantinePolicy } from '../lib/contracts/contract-document';
 import { scopeId } from '../lib/contracts/contract-hash';
 import { readFileChunks } from '../lib/parsers/read-file-stream';
 import { getParser } from '../lib/parsers/registry';
@@ -29,6 +30,13 @@ import { ErrorOutputRun } from './pipeline/error-sink';
 import { sha256OfFile } from './pipeline/hash-file';
 import { OutputRun } from './pipeline/output-run';
 import { writeManifest } from './pipeline/write-manifest';
+import { faultPoint } from './fault-points';
+
+/** Per output of a byte-range part: H then the per-row digests of result_hash (result-hasher.ts). */
+export const ROW_DIGESTS_FILE = 'row-digests.bin';
+
+/** Quarantine policy of a byte-range part: never trips (the whole job is decided by the dispatcher). */
+const RANGE_PART_POLICY = { allow_quarantine: true, max_quarantine_pct: 100, max_quarantine_count: null };
 
 export type OutputRunStatus = OutputStatus | 'no_contract';
 
@@ -46,6 +54,8 @@ export interface RunPipelineOptions {
   parserId: string;
   /** Output name → the contract it is validated against. Outputs without one are 'no_contract'. */
   contracts: Record<string, ContractDocument>;
+  /** G (issue 6): output → effective quarantine policy (settings cascade); default the contract's own policy. */
+  policies?: Record<string, QuarantinePolicy>;
   jobId: string;
   /** Directory the run writes into (created if missing); should be empty. */
   stagingDir: string;
@@ -63,6 +73,13 @@ export interface RunPipelineOptions {
   processedAt?: Date;
   /** A parser to use instead of the registry's (tests, the CLI's --parser). */
   parser?: ParserDefinition;
+  /**
+   * This run is one byte range of a job split across workers (lib/server/jobs/run-ranged-attempt.ts):
+   * the quarantine policy is not applied here (the dispatcher decides it over the sum of the
+   * ranges; a part FAILS only on shape or a job-level problem), and each output's result_hash
+   * row digests are written to `<output>/row-digests.bin` (H, then 32 bytes per valid row) for the merge.
+   */
+  partOfJob?: boolean;
 }
 
 export interface OutputResult {
@@ -118,7 +135,31 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
 
   const warnings: string[] = [];
   const problems: PipelineProblem[] = [];
-  const ctx = { stagingDir: opts.stagingDir, jobId: opts.jobId, sourceHash, processedAt, parserId: parser.id, parserVersion: parser.version };
+  // Byte-range part (E, issue 9): each output's row digests go to <output>/row-digests.bin, H first.
+  const digestFds = new Map<string, number>();
+  const onRowDigests = opts.partOfJob
+    ? (output: string, digests: Buffer, header: Buffer) => {
+        let fd = digestFds.get(output);
+        if (fd === undefined) {
+          const dir = path.join(opts.stagingDir, output);
+          mkdirSync(dir, { recursive: true });
+          fd = openSync(path.join(dir, ROW_DIGESTS_FILE), 'w');
+          digestFds.set(output, fd);
+          writeSync(fd, header);
+        }
+        writeSync(fd, digests);
+      }
+    : undefined;
+  const closeDigests = async (remove: boolean) => {
+    for (const [output, fd] of digestFds) {
+      closeSync(fd);
+      if (remove) await rm(path.join(opts.stagingDir, output, ROW_DIGESTS_FILE), { force: true });
+    }
+    digestFds.clear();
+  };
+  const ctx = {
+    stagingDir: opts.stagingDir, jobId: opts.jobId, sourceHash, processedAt, parserId: parser.id, parserVersion: parser.version, onRowDigests,
+  };
   const intents = new Map(parser.outputs.map((o) => [o.name, o]));
   const runs = new Map<string, OutputRun>();
   for (const o of parser.outputs) runs.set(o.name, new OutputRun(o.name, opts.contracts[o.name], o, ctx));
@@ -160,6 +201,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
   const abortAll = async () => {
     if (aborted) return;
     aborted = true;
+    await closeDigests(true);
     await Promise.all([...[...runs.values()].map((r) => r.abort()), errors.abort()]);
   };
 
@@ -200,6 +242,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
         await run.push(batch.rows);
       }
       report(false);
+      faultPoint('after_first_batch'); // reliability (helper C): crash here after the first batch when armed
     }
   } catch (e) {
     await abortAll();
@@ -223,7 +266,8 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
     const decision = decideOutputStatus({
       rows: stats?.rows ?? 0,
       quarantineRows: stats?.quarantine_rows ?? 0,
-      policy: run.contract.quarantine,
+      // G: resolved cascade when given; E: a byte-range part leaves the policy to the dispatcher.
+      policy: opts.partOfJob ? RANGE_PART_POLICY : (opts.policies?.[run.name] ?? run.contract.quarantine),
       shapeOk,
     });
     decided.push(decision.status);
@@ -250,6 +294,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
     try {
       for (const run of runs.values()) if (run.contract) outputs[run.name].files = await run.finish();
       await errors.finish();
+      await closeDigests(false);
     } catch (e) {
       await abortAll();
       throw e;
@@ -288,5 +333,6 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
   });
   const manifest: PipelineManifest = { ...base, error_files: errorFiles };
   await writeManifest(opts.stagingDir, manifest);
+  faultPoint('parquet_renamed'); // reliability (helper C): every file renamed into staging, result not yet sent
   return { status, outputs, manifest, parse_summary: summary, problems, warnings, source_hash: sourceHash };
 }

@@ -2,6 +2,9 @@
 // rows) live in the URL, the server reads one keyset page; "Next" carries the cursor, changing a
 // filter submits the form without it (first page). Each row opens its detail page.
 import { requirePageUser } from '../../lib/server/auth/current-user';
+import { replayChoicesForOutput, type ReplayCandidateJob } from '../../lib/server/contracts/replay-quarantine';
+import { hasPermission } from '../../lib/server/permissions';
+import { ReplayPanel } from '../contracts/[id]/replay-panel';
 import { isApiError } from '../../lib/server/http/api-error';
 import {
   filtersToParams,
@@ -68,7 +71,7 @@ function FiltersForm({ f, page }: { f: QuarantineFilters | null; page: Quarantin
 }
 
 export default async function QuarantinePage({ searchParams }: Props) {
-  await requirePageUser('quarantine.read', '/quarantine');
+  const user = await requirePageUser('quarantine.read', '/quarantine');
   const params = toParams(await searchParams);
   let f: QuarantineFilters | null = null;
   let page: QuarantineBrowsePage | null = null;
@@ -81,10 +84,16 @@ export default async function QuarantinePage({ searchParams }: Props) {
     problem = e.message;
   }
   const base = f && page ? filtersToParams({ ...f, output: page.output }) : new URLSearchParams();
+  // Replay of this output's open quarantine under the approved contract of each scope.
+  const replay: { scope: string; output: string; candidates: ReplayCandidateJob[] }[] = [];
+  if (page?.output && hasPermission(user, 'quarantine.replay')) replay.push(...(await replayChoicesForOutput(page.output)));
   const qs = base.toString();
   return (
     <>
       <h1>Quarantine</h1>
+      <p>
+        Open quarantine: rows promoted by a replay leave it (their original values stay in the replay audit trail). <a href="/quarantine/settings">Quarantine settings</a>
+      </p>
       <FiltersForm f={f} page={page} />
       {problem && (
         <p className="error" role="alert">
@@ -137,6 +146,15 @@ export default async function QuarantinePage({ searchParams }: Props) {
               </table>
             </div>
           )}
+          {replay.map((r) => (
+            <details key={r.scope} className="panel" data-testid="quarantine-replay">
+              <summary>
+                Replay {r.output} rows under the approved contract ({r.scope})
+              </summary>
+              <p className="muted">A dry run shows how many rows would pass and which open breaks they would change; replay promotes them.</p>
+              <ReplayPanel output={r.output} candidates={r.candidates} />
+            </details>
+          ))}
           <p>
             {params.get('cursor') && <a href={`/quarantine${qs ? `?${qs}` : ''}`}>First page</a>}{' '}
             {page.next_cursor && <a href={`/quarantine?${qs ? `${qs}&` : ''}cursor=${encodeURIComponent(page.next_cursor)}`}>Next page</a>}

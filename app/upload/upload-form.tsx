@@ -2,6 +2,7 @@
 // Drag-and-drop upload. The file goes as the raw request body (XMLHttpRequest, for upload
 // progress events), then each job it started is polled until it finishes.
 import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { overrideQuery, UploadOverrideFields } from '../quarantine/settings/upload-override-fields'; // G (issue 6)
 
 type Kind = 'fix' | 'confirmations';
 
@@ -28,7 +29,7 @@ function formatBytes(n: number): string {
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
 }
 
-export function UploadForm({ maxBytes }: { maxBytes: number }) {
+export function UploadForm({ maxBytes, canOverride = false }: { maxBytes: number; canOverride?: boolean }) {
   const [file, setFile] = useState<File | null>(null);
   const [kind, setKind] = useState<Kind>('fix');
   const [dragging, setDragging] = useState(false);
@@ -68,7 +69,7 @@ export function UploadForm({ maxBytes }: { maxBytes: number }) {
     setBusy(true);
     setError(null);
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/api/uploads?kind=${kind}&filename=${encodeURIComponent(file.name)}`);
+    xhr.open('POST', `/api/uploads?kind=${kind}&filename=${encodeURIComponent(file.name)}${canOverride ? overrideQuery() : ''}`); // G: override
     xhr.setRequestHeader('content-type', 'application/octet-stream');
     xhr.upload.onprogress = (e) => setSent({ loaded: e.loaded, total: e.lengthComputable ? e.total : file.size });
     xhr.onload = () => {
@@ -130,6 +131,7 @@ export function UploadForm({ maxBytes }: { maxBytes: number }) {
           Confirmations (CSV)
         </label>
       </fieldset>
+      {canOverride && <UploadOverrideFields />}
 
       <div
         className={`dropzone${dragging ? ' active' : ''}`}

@@ -1,5 +1,5 @@
 import type { Db } from '../open';
-import { whereOf, type BreakFilters, type BreakListItem } from './break-queries';
+import { pageRows, whereOf, type BreakFilters, type BreakListItem } from './break-queries';
 
 // The break browser's reads: a page of breaks sorted on one whitelisted column with keyset
 // pagination both ways (after / before a row's key), the counts per class and per age bucket.
@@ -82,10 +82,11 @@ export async function browseBreaks(
     conds.push(`((${s.expr}) ${desc ? '<' : '>'} ?::${s.type} OR ((${s.expr}) = ?::${s.type} AND break_id ${idAsc ? '>' : '<'} ?))`);
     params.push(anchor.value, anchor.value, anchor.break_id);
   }
-  const rows = await db.all<Record<string, unknown>>(
-    `SELECT ${COLUMNS}, CAST((${s.expr}) AS VARCHAR) AS sort_key FROM breaks
-     ${conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : ''}
-     ORDER BY ${s.expr} ${desc ? 'DESC' : 'ASC'}, break_id ${idAsc ? 'ASC' : 'DESC'} LIMIT ?`,
+  const rows = await pageRows(
+    db,
+    `${COLUMNS}, CAST((${s.expr}) AS VARCHAR) AS sort_key`,
+    `FROM breaks ${conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : ''}`,
+    `${s.expr} ${desc ? 'DESC' : 'ASC'}, break_id ${idAsc ? 'ASC' : 'DESC'}`,
     [...params, q.limit + 1],
   );
   const more = rows.length > q.limit;

@@ -1,4 +1,5 @@
 import type { Db } from '../open';
+import { tableExists } from './breaks-db';
 
 // Reads of the break browser and the ClOrdID drill-down. Keyset pagination (an opaque cursor of
 // the last row's sort key), never offsets; every value bound as a parameter.
@@ -117,10 +118,12 @@ export async function listBreaks(db: Db, q: { filters: BreakFilters; cursor?: Cu
   const conds = [w.sql.replace(/^WHERE /, ''), keyset].filter(Boolean);
   const where = conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : '';
   const params = [...w.params, ...(q.cursor ? [q.cursor.first_seen, q.cursor.first_seen, q.cursor.break_id] : []), limit + 1];
-  const rows = await db.all<Record<string, unknown>>(
-    `SELECT break_id, class, cl_ord_id, chain_root, session, symbol, account, status, assignee, severity, trade_date::VARCHAR AS trade_date,
-       age_days, notional::VARCHAR AS notional, details, first_seen
-     FROM breaks ${where} ORDER BY first_seen DESC, break_id ASC LIMIT ?`,
+  const rows = await pageRows(
+    db,
+    `break_id, class, cl_ord_id, chain_root, session, symbol, account, status, assignee, severity, trade_date::VARCHAR AS trade_date,
+       age_days, notional::VARCHAR AS notional, details, first_seen`,
+    `FROM breaks ${where}`,
+    'first_seen DESC, break_id ASC',
     params,
   );
   const page = rows.slice(0, limit).map(toItem);
@@ -132,6 +135,20 @@ export async function listBreaks(db: Db, q: { filters: BreakFilters; cursor?: Cu
     next_cursor: rows.length > limit && last ? encodeCursor(last) : null,
     counts: Object.fromEntries(counts.map((r) => [r.class, Number(r.n)])),
   };
+}
+
+/**
+ * A page in two reads: the ids of the page (sorting the narrow key columns only), then the rows
+ * of those ids. One read would carry every row's details JSON through the sort. `params` ends
+ * with the LIMIT; `order` is total (ends with break_id), so both reads agree on the order.
+ */
+export async function pageRows(db: Db, columns: string, from: string, order: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+  const ids = (await db.all<{ break_id: string }>(`SELECT break_id ${from} ORDER BY ${order} LIMIT ?`, params)).map((r) => r.break_id);
+  if (ids.length === 0) return [];
+  return db.all<Record<string, unknown>>(
+    `SELECT ${columns} FROM breaks WHERE break_id IN (${ids.map(() => '?').join(', ')}) ORDER BY ${order}`,
+    ids,
+  );
 }
 
 function toItem(r: Record<string, unknown>): BreakListItem {
@@ -159,7 +176,10 @@ export async function chainsOf(db: Db, clOrdId: string): Promise<{ session: stri
 }
 
 export async function chainSummary(db: Db, session: string, chainRoot: string): Promise<Record<string, unknown> | null> {
-  const rows = await db.all<Record<string, unknown>>(`SELECT * FROM order_chains WHERE session = ? AND chain_root = ?`, [session, chainRoot]);
+  const rows = await db.all<Record<string, unknown>>(
+    `SELECT * EXCLUDE (chain_key) FROM order_chains WHERE chain_key = $1::UBIGINT AND session = $2 AND chain_root = $3`,
+    [await chainKey(db, session, chainRoot), session, chainRoot],
+  );
   return rows[0] ?? null;
 }
 
@@ -168,6 +188,27 @@ export async function chainSummary(db: Db, session: string, chainRoot: string): 
  * hash, line, byte span): the drill-down's timeline and the key to the raw bytes.
  */
 export async function chainMessages(db: Db, session: string, chainRoot: string): Promise<Record<string, unknown>[]> {
+  // Detection keeps every chain's messages in order_chain_messages, sorted by chain_key: the
+  // key is computed first and bound as a value, so the scan filter is a constant and the zone
+  // maps skip every other row group. A database whose chains predate that table (no rows yet for
+  // a chain that has messages) falls back to searching fix_order_events.
+  const k = await chainKey(db, session, chainRoot);
+  const rows = await db.all<Record<string, unknown>>(
+    `SELECT message_index, line_number, source_hash, job_id, parser_version, contract_hash, source_offset, source_length,
+       sending_time, transact_time, sender_comp_id, target_comp_id, msg_type, msg_seq_num, poss_dup_flag,
+       cl_ord_id, orig_cl_ord_id, order_id, exec_id, exec_ref_id, exec_trans_type, exec_type, ord_status,
+       side, symbol, order_qty, price, last_qty, last_px, cum_qty, leaves_qty, avg_px, text
+     FROM order_chain_messages WHERE chain_key = $1::UBIGINT AND session = $2 AND chain_root = $3
+     ORDER BY sending_time, source_hash, message_index`,
+    [k, session, chainRoot],
+  );
+  if (rows.length > 0) return rows;
+  return searchChainMessages(db, session, chainRoot);
+}
+
+/** The drill-down's messages found in fix_order_events itself (a scan: the fallback). */
+async function searchChainMessages(db: Db, session: string, chainRoot: string): Promise<Record<string, unknown>[]> {
+  if (!(await tableExists(db, 'fix_order_events'))) return [];
   // Three selective lookups (by ClOrdID, by OrigClOrdID, by OrderID for messages without a
   // ClOrdID), united: each is a plain semi-join on one column, which DuckDB narrows with the
   // join's min/max filter on the scan (row groups skipped), where the OR of three IN lists forced
@@ -200,13 +241,21 @@ export async function chainMessages(db: Db, session: string, chainRoot: string):
 
 /** Surviving fills of a chain with the confirmation each was matched to (if any). */
 export async function chainFills(db: Db, session: string, chainRoot: string): Promise<Record<string, unknown>[]> {
+  // Both tables are sorted by chain_key (see chainMessages): each side reads one row group.
   return db.all(
     `SELECT f.fill_id, f.exec_id, f.current_exec_id, f.cl_ord_id, f.order_id, f.last_qty::VARCHAR AS last_qty, f.last_px::VARCHAR AS last_px,
        f.trade_date::VARCHAR AS trade_date, f.source_hash, f.message_index, m.confirmation_id, m.method AS match_method, m.needs_review
-     FROM order_fills f LEFT JOIN counterparty_matches m USING (fill_id)
-     WHERE f.session = ? AND f.chain_root = ? ORDER BY f.chain_fill_ordinal`,
-    [session, chainRoot],
+     FROM order_fills f
+     LEFT JOIN (SELECT * FROM counterparty_matches WHERE chain_key = $1::UBIGINT) m USING (fill_id)
+     WHERE f.chain_key = $1::UBIGINT AND f.session = $2 AND f.chain_root = $3 ORDER BY f.chain_fill_ordinal`,
+    [await chainKey(db, session, chainRoot), session, chainRoot],
   );
+}
+
+/** The chain_key detection stores with a chain's rows (DuckDB's hash of 'session|chain_root'), as text. */
+async function chainKey(db: Db, session: string, chainRoot: string): Promise<string> {
+  const [{ k }] = await db.all<{ k: string }>(`SELECT hash($1::VARCHAR || '|' || $2::VARCHAR)::VARCHAR AS k`, [session, chainRoot]);
+  return k;
 }
 
 export async function chainBreaks(db: Db, session: string, chainRoot: string): Promise<Record<string, unknown>[]> {

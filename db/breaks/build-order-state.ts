@@ -4,8 +4,10 @@ import { id, JOB_IDS_SQL, orderIdSql, SESSION_SQL, SIDE_WORD_SQL, TERMINAL_STATU
 // Builds, in temp tables of the caller's transaction, the business state of every order chain
 // of the sessions in scope:
 //   _bk_scope(session)            sessions to recompute
-//   _bk_ev                        order events of those sessions, one row per message, ordered (seq)
-//   _bk_m                         _bk_ev + chain_root, counted (not a resend) and kind
+//   _bk_ev                        order events of those sessions, one row per message, ordered (seq);
+//                                 narrow (ids, seq, sequence fields)
+//   _bk_m                         the chained messages, whole (business columns, drill-down cells) +
+//                                 chain_root, counted (not a resend) and kind
 //   _bk_fill                      surviving fills (busts / corrections applied)
 //   _bk_chain                     order summary per chain, reported vs computed
 //
@@ -33,27 +35,60 @@ export async function buildScope(tx: Db, input: ScopeInput): Promise<number> {
   return countOf(tx, '_bk_scope');
 }
 
-/** Order events of the scope sessions, deduplicated by file position and ordered. */
+// The deduplicated source rows of the scope sessions (buildEvents' temp tables) and their seq.
+const EVENTS_FROM = `_bk_src_orders b JOIN _bk_filerank f USING (_cf_source_hash)
+  LEFT JOIN _bk_latest l ON f.multi AND l._cf_source_hash = b._cf_source_hash AND l.message_index = b.message_index`;
+const EVENTS_WHERE = `${SESSION_SQL} IN (SELECT session FROM _bk_scope) AND (NOT f.multi OR b._cf_job_id = l.job)`;
+const SEQ_SQL = 'f.file_rank * 1099511627776 + b.message_index + 1';
+
+/**
+ * Order events of the scope sessions, deduplicated by file position and ordered.
+ *
+ * Deduplication works on the narrow key (file, message_index, job) instead of a window over
+ * whole rows: only a file promoted by more than one job can hold a position twice, and of such
+ * a file each position keeps the row of the greatest job id. seq orders a session's messages by
+ * (file start, file, message_index): seq = file rank · 2^40 + message_index + 1, the same order
+ * as a row_number over those keys without sorting the rows (message_index < 2^40).
+ */
 export async function buildEvents(tx: Db): Promise<void> {
+  const inScope = `${SESSION_SQL} IN (SELECT session FROM _bk_scope)`;
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_files AS
+    SELECT _cf_source_hash, count(DISTINCT _cf_job_id) > 1 AS multi, min(sending_time) AS all_start
+    FROM _bk_src_orders WHERE ${inScope} GROUP BY 1`);
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_latest AS
+    SELECT _cf_source_hash, message_index, max(_cf_job_id) AS job, arg_max(sending_time, _cf_job_id) AS sending_time
+    FROM _bk_src_orders WHERE ${inScope} AND _cf_source_hash IN (SELECT _cf_source_hash FROM _bk_files WHERE multi)
+    GROUP BY 1, 2`);
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_filerank AS
+    SELECT _cf_source_hash, multi, row_number() OVER (ORDER BY file_start NULLS LAST, _cf_source_hash) AS file_rank
+    FROM (
+      SELECT f._cf_source_hash, f.multi, CASE WHEN f.multi THEN (SELECT min(l.sending_time) FROM _bk_latest l WHERE l._cf_source_hash = f._cf_source_hash)
+        ELSE f.all_start END AS file_start
+      FROM _bk_files f)`);
+  // Narrow: what linking, the resend test and the sequence rules read. The wide row of a message
+  // is read once, from the source, when _bk_m is built (buildChains): one wide copy, not two.
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_ev AS
-    WITH base AS (
-      SELECT *, ${SESSION_SQL} AS session FROM _bk_src_orders
-      WHERE ${SESSION_SQL} IN (SELECT session FROM _bk_scope)
-      QUALIFY row_number() OVER (PARTITION BY _cf_source_hash, message_index ORDER BY _cf_job_id DESC) = 1
-    ), files AS (
-      SELECT _cf_source_hash, min(sending_time) AS file_start FROM base GROUP BY 1
-    )
-    SELECT b.session, b.sender_comp_id, b.target_comp_id, b.begin_string, b.msg_type, b.msg_seq_num,
-      b.poss_dup_flag, b.sending_time,
+    SELECT ${SESSION_SQL} AS session, ${SEQ_SQL} AS seq, b.msg_type,
       ${id('b.cl_ord_id')} AS cl_ord_id, ${id('b.orig_cl_ord_id')} AS orig_cl_ord_id, ${orderIdSql('b.order_id')} AS order_id,
-      ${id('b.exec_id')} AS exec_id, ${id('b.exec_ref_id')} AS exec_ref_id, b.exec_trans_type, b.exec_type, b.ord_status,
-      ${SIDE_WORD_SQL('b.side')} AS side, b.symbol, b.account, b.currency, b.order_qty, b.price, b.time_in_force,
-      b.last_qty, b.last_px, b.cum_qty, b.leaves_qty, b.avg_px, b.last_mkt, b.trade_date, b.settl_date, b.transact_time,
-      b.text, b.ord_rej_reason, b.cxl_rej_reason, b.cxl_rej_response_to, ${id('b.trd_match_id')} AS trd_match_id,
-      b._cf_source_hash, b.message_index, b._cf_job_id,
-      row_number() OVER (PARTITION BY b.session ORDER BY f.file_start NULLS LAST, b._cf_source_hash, b.message_index) AS seq
-    FROM base b JOIN files f USING (_cf_source_hash)`);
+      ${id('b.exec_id')} AS exec_id, b.sender_comp_id, b.target_comp_id, b.msg_seq_num, b.poss_dup_flag, b.sending_time,
+      b._cf_source_hash, b.message_index, b._cf_job_id
+    FROM ${EVENTS_FROM} WHERE ${EVENTS_WHERE}`);
 }
+
+// What the drill-down shows of a message beyond the business columns of _bk_m: its lineage and,
+// untrimmed, the cells _bk_m normalises (ids, side words). Carried through _bk_m into
+// order_chain_messages (persistOrderState); only these few: _bk_m is the one wide temp table.
+const DISPLAY_COLUMNS = [
+  'line_number', '_cf_parser_version', '_cf_contract_hash', '_cf_source_offset', '_cf_source_length',
+  'cl_ord_id', 'orig_cl_ord_id', 'order_id', 'exec_id', 'exec_ref_id', 'side',
+] as const;
+const DISPLAY_SQL = DISPLAY_COLUMNS.map((c) => `b.${c} AS d_${c}`).join(', ');
+/** The columns of order_chain_messages after chain_key, session, chain_root, seq, from _bk_m. */
+const CHAIN_MESSAGE_SQL = `message_index, d_line_number, _cf_source_hash, _cf_job_id, d__cf_parser_version, d__cf_contract_hash,
+  d__cf_source_offset, d__cf_source_length, sending_time, transact_time, sender_comp_id, target_comp_id, msg_type, msg_seq_num,
+  poss_dup_flag, d_cl_ord_id, d_orig_cl_ord_id, d_order_id, d_exec_id, d_exec_ref_id, exec_trans_type, exec_type, ord_status,
+  d_side, symbol, order_qty::VARCHAR, price::VARCHAR, last_qty::VARCHAR, last_px::VARCHAR, cum_qty::VARCHAR, leaves_qty::VARCHAR,
+  avg_px::VARCHAR, text`;
 
 /**
  * Chains: ClOrdIDs linked through OrigClOrdID(41), transitively, per session (connected
@@ -103,15 +138,33 @@ export async function buildChains(tx: Db): Promise<void> {
     FROM _bk_lab l JOIN _bk_ev e ON e.session = l.session AND e.seq = l.seq
     WHERE l.label IS NOT NULL GROUP BY 1, 2`);
   // kind: what a message does to business state. counted: false for resends (PossDup or not) of
-  // an ExecID or of a request already seen: only the first occurrence changes state.
+  // an ExecID or of a request already seen: only the first occurrence changes state. The first
+  // occurrence (lowest seq among the chained messages, seq being unique per session) comes from
+  // two narrow aggregates joined back, instead of window functions sorting every wide row.
+  const chained = `_bk_ev e JOIN _bk_lab l ON l.session = e.session AND l.seq = e.seq AND l.label IS NOT NULL`;
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_first_exec AS
+    SELECT e.session, e.exec_id, min(e.seq) AS first_seq FROM ${chained}
+    WHERE e.msg_type = '8' AND e.exec_id IS NOT NULL AND e.exec_id <> '0' GROUP BY 1, 2`);
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_first_req AS
+    SELECT e.session, e.msg_type, e.cl_ord_id, min(e.seq) AS first_seq FROM ${chained}
+    WHERE e.msg_type IN ('D', 'F', 'G') AND e.cl_ord_id IS NOT NULL GROUP BY 1, 2, 3`);
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_m AS
+    WITH e AS (
+      SELECT ${SESSION_SQL} AS session, b.sender_comp_id, b.target_comp_id, b.begin_string, b.msg_type, b.msg_seq_num,
+        b.poss_dup_flag, b.sending_time,
+        ${id('b.cl_ord_id')} AS cl_ord_id, ${id('b.orig_cl_ord_id')} AS orig_cl_ord_id, ${orderIdSql('b.order_id')} AS order_id,
+        ${id('b.exec_id')} AS exec_id, ${id('b.exec_ref_id')} AS exec_ref_id, b.exec_trans_type, b.exec_type, b.ord_status,
+        ${SIDE_WORD_SQL('b.side')} AS side, b.symbol, b.account, b.currency, b.order_qty, b.price, b.time_in_force,
+        b.last_qty, b.last_px, b.cum_qty, b.leaves_qty, b.avg_px, b.last_mkt, b.trade_date, b.settl_date, b.transact_time,
+        b.text, b.ord_rej_reason, b.cxl_rej_reason, b.cxl_rej_response_to, ${id('b.trd_match_id')} AS trd_match_id,
+        b._cf_source_hash, b.message_index, b._cf_job_id, ${SEQ_SQL} AS seq, ${DISPLAY_SQL}
+      FROM ${EVENTS_FROM} WHERE ${EVENTS_WHERE}
+    )
     SELECT e.*, r.chain_root,
       e.msg_type = '8' AS is_exec,
       CASE
-        WHEN e.msg_type = '8' AND e.exec_id IS NOT NULL AND e.exec_id <> '0'
-          THEN row_number() OVER (PARTITION BY e.session, e.msg_type = '8', e.exec_id ORDER BY e.seq) = 1
-        WHEN e.msg_type IN ('D', 'F', 'G') AND e.cl_ord_id IS NOT NULL
-          THEN row_number() OVER (PARTITION BY e.session, e.msg_type, e.cl_ord_id ORDER BY e.seq) = 1
+        WHEN e.msg_type = '8' AND e.exec_id IS NOT NULL AND e.exec_id <> '0' THEN e.seq = fx.first_seq
+        WHEN e.msg_type IN ('D', 'F', 'G') AND e.cl_ord_id IS NOT NULL THEN e.seq = fq.first_seq
         ELSE true END AS counted,
       CASE
         WHEN e.msg_type <> '8' THEN 'other'
@@ -120,9 +173,10 @@ export async function buildChains(tx: Db): Promise<void> {
         WHEN coalesce(e.exec_trans_type, '0') = '0' AND e.exec_type IN ('F', '1', '2') AND e.last_qty > 0 THEN 'fill'
         ELSE 'report' END AS kind,
       coalesce(e.exec_id, '#msg:' || e.message_index || '@' || left(e._cf_source_hash, 16)) AS eid
-    FROM _bk_ev e
-    JOIN _bk_lab l ON l.session = e.session AND l.seq = e.seq
-    JOIN _bk_root r ON r.session = l.session AND r.label = l.label`);
+    FROM e JOIN _bk_lab l ON l.session = e.session AND l.seq = e.seq AND l.label IS NOT NULL
+    JOIN _bk_root r ON r.session = l.session AND r.label = l.label
+    LEFT JOIN _bk_first_exec fx ON fx.session = e.session AND fx.exec_id = e.exec_id
+    LEFT JOIN _bk_first_req fq ON fq.session = e.session AND fq.msg_type = e.msg_type AND fq.cl_ord_id = e.cl_ord_id`);
 }
 
 /**
@@ -205,12 +259,6 @@ export async function buildChainSummary(tx: Db): Promise<void> {
       coalesce(s.cq, 0) AS computed_cum_qty, coalesce(s.notional, 0) AS computed_notional, coalesce(s.n, 0) AS fill_count,
       coalesce(NULLIF(a.last_report.avg, 0), a.price, s.last_px) AS px_ref
     FROM agg a LEFT JOIN _bk_fsum s USING (session, chain_root) LEFT JOIN terminal t USING (session, chain_root)`);
-  // Evidence of a chain: its messages in order (capped: the drill-down shows them all).
-  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_chain_ev AS
-    SELECT session, chain_root,
-      to_json(list({'output': 'fix_order_events', 'source_hash': _cf_source_hash, 'message_index': message_index, 'job_id': _cf_job_id}
-        ORDER BY seq)[1:200])::VARCHAR AS evidence
-    FROM _bk_m GROUP BY 1, 2`);
 }
 
 /**
@@ -218,25 +266,29 @@ export async function buildChainSummary(tx: Db): Promise<void> {
  * run replaces all of it (a session whose rows are gone leaves nothing behind).
  */
 export async function persistOrderState(tx: Db, full: boolean): Promise<void> {
-  for (const t of ['order_chain_members', 'order_chains', 'order_fills']) {
+  for (const t of ['order_chain_members', 'order_chains', 'order_fills', 'order_chain_messages']) {
     await tx.run(full ? `DELETE FROM ${t}` : `DELETE FROM ${t} WHERE session IN (SELECT session FROM _bk_scope)`);
   }
   await tx.run(`INSERT INTO order_chain_members (session, chain_root, cl_ord_id)
     SELECT DISTINCT session, chain_root, x FROM (
       SELECT session, chain_root, unnest(list_distinct(list_concat(coalesce(cl_ord_ids, []), coalesce(orig_ids, [])))) AS x FROM _bk_chain)`);
   await tx.run(`INSERT INTO order_chains
-    SELECT session, chain_root, list_distinct(list_concat(coalesce(cl_ord_ids, []), coalesce(orig_ids, []))), order_ids,
+    SELECT hash(session || '|' || chain_root) AS chain_key, session, chain_root, list_distinct(list_concat(coalesce(cl_ord_ids, []), coalesce(orig_ids, []))), order_ids,
       symbol, side, account, currency, venue, time_in_force, order_qty, price,
       reported_cum_qty, reported_leaves_qty, reported_avg_px, computed_cum_qty, computed_notional, ord_status,
       coalesce(is_terminal, false), trade_date, first_seen, last_seen, message_count, fill_count
-    FROM _bk_chain`);
+    FROM _bk_chain ORDER BY chain_key`);
+  // Sorted by chain_key: a drill-down reads the row group(s) of its key only (zone maps).
+  await tx.run(`INSERT INTO order_chain_messages
+    SELECT hash(session || '|' || chain_root) AS chain_key, session, chain_root, seq, ${CHAIN_MESSAGE_SQL}
+    FROM _bk_m ORDER BY chain_key, seq`);
   await tx.run(`INSERT INTO order_fills
-    SELECT fill_id, session, chain_root, cl_ord_id, order_id, exec_id, current_exec_id, trd_match_id, symbol, side, account,
-      qty, px, trade_date, settl_date, transact_time,
+    SELECT hash(session || '|' || chain_root) AS chain_key, fill_id, session, chain_root, cl_ord_id, order_id, exec_id, current_exec_id,
+      trd_match_id, symbol, side, account, qty, px, trade_date, settl_date, transact_time,
       CASE WHEN order_id IS NOT NULL THEN row_number() OVER (PARTITION BY session, order_id ORDER BY seq) END,
-      row_number() OVER (PARTITION BY session, chain_root ORDER BY seq),
+      row_number() OVER (PARTITION BY session, chain_root ORDER BY seq) AS chain_fill_ordinal,
       _cf_source_hash, message_index, _cf_job_id
-    FROM _bk_fill`);
+    FROM _bk_fill ORDER BY chain_key, chain_fill_ordinal`);
 }
 
 export async function countOf(tx: Db, table: string): Promise<number> {

@@ -33,6 +33,12 @@ const IN_WINDOW = `CASE WHEN f.transact_time IS NOT NULL AND c.transact_time IS 
   ELSE f.trade_date = c.trade_date END`;
 const DT = `coalesce(abs(date_diff('millisecond', f.transact_time, c.transact_time)), 0)`;
 
+/** A matched pair (one confirmation, its fills) that is not an exact 1:1 agreement: checked field by field. */
+const PAIR_DIFFERS = `count(*) > 1 OR any_value(f.qty) <> any_value(c.quantity) OR any_value(f.px) IS DISTINCT FROM any_value(c.price)
+  OR any_value(f.side) IS DISTINCT FROM any_value(c.side) OR any_value(f.symbol) IS DISTINCT FROM any_value(c.symbol)
+  OR any_value(f.account) IS DISTINCT FROM any_value(c.account) OR any_value(f.trade_date) IS DISTINCT FROM any_value(c.trade_date)
+  OR any_value(f.settl_date) IS DISTINCT FROM any_value(c.settl_date)`;
+
 const msgRef = `{'output': 'fix_order_events', 'source_hash': f.source_hash, 'message_index': f.message_index, 'job_id': f.job_id}`;
 const confRef = `{'output': 'confirmations', 'source_hash': c._cf_source_hash, 'message_index': c.message_index, 'job_id': c._cf_job_id}`;
 
@@ -115,8 +121,10 @@ export async function counterpartyCandidates(tx: Db, config: BreakConfig): Promi
     params,
   );
   await tx.run(`DELETE FROM counterparty_matches`);
+  // Sorted by the chain_key of the fill's chain: the drill-down reads a chain's matches by it.
   await tx.run(`INSERT INTO counterparty_matches
-    SELECT m.fill_id, m.conf_id, m.method, m.method IN ('fuzzy', 'fuzzy_sum'), c.trade_date FROM _bk_match m JOIN _bk_cf c USING (conf_id)`);
+    SELECT hash(f.session || '|' || f.chain_root) AS chain_key, m.fill_id, m.conf_id, m.method, m.method IN ('fuzzy', 'fuzzy_sum'), c.trade_date
+    FROM _bk_match m JOIN _bk_cf c USING (conf_id) JOIN _bk_of f USING (fill_id) ORDER BY chain_key`);
 
   const pairs = await tx.all<PairRow>(`
     SELECT m.method, any_value(m.key_value) AS key_value, m.conf_id, count(*)::INTEGER AS fill_count,
@@ -131,11 +139,12 @@ export async function counterpartyCandidates(tx: Db, config: BreakConfig): Promi
       any_value(c.settl_date)::VARCHAR AS their_settl_date,
       to_json(list_concat(list(${msgRef} ORDER BY f.fill_id), [any_value(${confRef})]))::VARCHAR AS evidence
     FROM _bk_match m JOIN _bk_of f USING (fill_id) JOIN _bk_cf c USING (conf_id)
+    -- Lists only for the pairs that differ: a list per pair over every match cannot spill to disk.
+    WHERE (m.method, m.conf_id) IN (
+      SELECT m.method, m.conf_id FROM _bk_match m JOIN _bk_of f USING (fill_id) JOIN _bk_cf c USING (conf_id)
+      GROUP BY m.method, m.conf_id HAVING ${PAIR_DIFFERS})
     GROUP BY m.method, m.conf_id
-    HAVING count(*) > 1 OR any_value(f.qty) <> any_value(c.quantity) OR any_value(f.px) IS DISTINCT FROM any_value(c.price)
-      OR any_value(f.side) IS DISTINCT FROM any_value(c.side) OR any_value(f.symbol) IS DISTINCT FROM any_value(c.symbol)
-      OR any_value(f.account) IS DISTINCT FROM any_value(c.account) OR any_value(f.trade_date) IS DISTINCT FROM any_value(c.trade_date)
-      OR any_value(f.settl_date) IS DISTINCT FROM any_value(c.settl_date)`);
+    HAVING ${PAIR_DIFFERS}`);
   const out: CandidateRow[] = [];
   for (const p of pairs) {
     const oursPx =

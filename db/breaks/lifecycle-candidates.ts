@@ -21,7 +21,7 @@ function chainCandidate(
   details: string,
   notional: string,
   extraKey: string | null = null,
-  evidence = 'c.evidence',
+  evidence = 'NULL::VARCHAR',
   key = extraKey === null ? `c.session || '|' || c.chain_root` : `c.session || '|' || c.chain_root || '|' || ${extraKey}`,
 ): string {
   return `SELECT '${cls}' AS class, ${key} AS match_key,
@@ -39,7 +39,10 @@ const EXPECTED_LEAVES = `CASE WHEN c.is_terminal THEN 0 ELSE greatest(c.order_qt
 const msgRef = (alias: string): string =>
   `{'output': 'fix_order_events', 'source_hash': ${alias}._cf_source_hash, 'message_index': ${alias}.message_index, 'job_id': ${alias}._cf_job_id}`;
 
-/** One SELECT per rule, each over _bk_cx (chains + evidence) built by lifecycleCandidates. */
+/**
+ * One SELECT per rule, each over _bk_chain. A chain-level break's evidence (the chain's messages)
+ * is left NULL by the rule and filled in by chainEvidence for the chains that broke only.
+ */
 export const LIFECYCLE_RULES_SQL: string[] = [
   `
 ${chainCandidate(
@@ -47,7 +50,7 @@ ${chainCandidate(
   `${SUMMARY}, 'excess_qty', ${v('greatest(c.computed_cum_qty, coalesce(c.reported_cum_qty, 0)) - c.order_qty')}`,
   '(greatest(c.computed_cum_qty, coalesce(c.reported_cum_qty, 0)) - c.order_qty)::DECIMAL(28,8) * c.px_ref',
 )}
-FROM _bk_cx c
+FROM _bk_chain c
 WHERE c.order_qty IS NOT NULL AND (c.computed_cum_qty > c.order_qty OR c.reported_cum_qty > c.order_qty)
 `,
   `
@@ -57,7 +60,7 @@ ${chainCandidate(
    'tolerance', json_object('abs', ${v(Q_ABS)}, 'rel', ${v(Q_REL)})`,
   'abs(c.reported_cum_qty - c.computed_cum_qty)::DECIMAL(28,8) * c.px_ref',
 )}
-FROM _bk_cx c
+FROM _bk_chain c
 WHERE c.reported_cum_qty IS NOT NULL AND NOT ${withinSql('c.computed_cum_qty', 'c.reported_cum_qty', Q_ABS, Q_REL)}
 `,
   `
@@ -66,7 +69,7 @@ ${chainCandidate(
   `${SUMMARY}, 'expected_leaves_qty', ${v(EXPECTED_LEAVES)}, 'terminal', c.is_terminal`,
   `abs(c.reported_leaves_qty - ${EXPECTED_LEAVES})::DECIMAL(28,8) * c.px_ref`,
 )}
-FROM _bk_cx c
+FROM _bk_chain c
 WHERE c.reported_leaves_qty IS NOT NULL AND c.order_qty IS NOT NULL AND c.reported_cum_qty IS NOT NULL
   AND NOT ${withinSql(EXPECTED_LEAVES, 'c.reported_leaves_qty', Q_ABS, Q_REL)}
 `,
@@ -78,7 +81,7 @@ ${chainCandidate(
    'tolerance', json_object('abs', ${v(A_ABS)}, 'rel', ${v(A_REL)})`,
   'abs(c.reported_avg_px * c.computed_cum_qty - c.computed_notional)',
 )}
-FROM _bk_cx c
+FROM _bk_chain c
 WHERE c.computed_cum_qty > 0 AND c.reported_avg_px IS NOT NULL
   AND abs(c.reported_avg_px * c.computed_cum_qty - c.computed_notional) > ${A_ABS} * c.computed_cum_qty
   AND abs(c.reported_avg_px * c.computed_cum_qty - c.computed_notional) > ${A_REL} * c.computed_notional
@@ -93,7 +96,7 @@ ${chainCandidate(
   `to_json([{'output': 'fix_order_events', 'source_hash': c.terminal_report.source_hash,
     'message_index': c.terminal_report.message_index, 'job_id': c.terminal_report.job_id}, ${msgRef('f')}])::VARCHAR`,
 )}
-FROM _bk_cx c JOIN _bk_fill f ON f.session = c.session AND f.chain_root = c.chain_root AND f.seq > c.terminal_seq
+FROM _bk_chain c JOIN _bk_fill f ON f.session = c.session AND f.chain_root = c.chain_root AND f.seq > c.terminal_seq
 WHERE c.terminal_seq IS NOT NULL
 `,
   `
@@ -105,13 +108,16 @@ ${chainCandidate(
   'd.evidence',
   `c.session || '|' || d.exec_id`,
 )}
-FROM _bk_cx c JOIN (
+FROM _bk_chain c JOIN (
   SELECT session, exec_id, arg_min(chain_root, seq) AS chain_root, count(*) AS n,
     count(*) FILTER (WHERE poss_dup_flag IS DISTINCT FROM 'Y') AS without_poss_dup,
     count(DISTINCT concat_ws('|', coalesce(exec_type, ''), coalesce(last_qty::VARCHAR, ''), coalesce(last_px::VARCHAR, ''), coalesce(cl_ord_id, ''))) AS econ,
     arg_min(last_qty, seq) AS qty, arg_min(last_px, seq) AS px,
     to_json(list(${msgRef('_bk_m')} ORDER BY seq))::VARCHAR AS evidence
   FROM _bk_m WHERE is_exec AND exec_id IS NOT NULL AND exec_id <> '0'
+    -- Lists only for repeated ExecIDs: a list per ExecID over every report cannot spill to disk.
+    AND (session, exec_id) IN (SELECT session, exec_id FROM _bk_m WHERE is_exec AND exec_id IS NOT NULL AND exec_id <> '0'
+      GROUP BY 1, 2 HAVING count(*) > 1)
   GROUP BY 1, 2 HAVING count(*) > 1
     AND (count(DISTINCT concat_ws('|', coalesce(exec_type, ''), coalesce(last_qty::VARCHAR, ''), coalesce(last_px::VARCHAR, ''), coalesce(cl_ord_id, ''))) > 1
       OR count(*) FILTER (WHERE poss_dup_flag IS DISTINCT FROM 'Y') > 1)
@@ -119,12 +125,12 @@ FROM _bk_cx c JOIN (
 `,
   `
 ${chainCandidate('orphan_execution', `${SUMMARY}, 'order_ids', c.order_ids`, 'c.computed_cum_qty::DECIMAL(28,8) * c.px_ref')}
-FROM _bk_cx c JOIN _bk_sess_d s USING (session)
+FROM _bk_chain c JOIN _bk_sess_d s USING (session)
 WHERE c.has_exec AND NOT c.has_new_order AND s.any_d
 `,
   `
 ${chainCandidate('unacknowledged_order', SUMMARY, 'c.order_qty::DECIMAL(28,8) * c.px_ref')}
-FROM _bk_cx c
+FROM _bk_chain c
 WHERE c.has_new_order AND NOT c.has_exec
 `,
   `
@@ -133,7 +139,7 @@ ${chainCandidate(
   `${SUMMARY}, 'time_in_force', c.time_in_force, 'last_seen', c.last_seen::VARCHAR`,
   'coalesce(c.reported_leaves_qty, c.order_qty - c.computed_cum_qty)::DECIMAL(28,8) * c.px_ref',
 )}
-FROM _bk_cx c
+FROM _bk_chain c
 WHERE c.has_exec AND NOT coalesce(c.is_terminal, false) AND coalesce(c.time_in_force, '0') NOT IN ('1', '6')
   AND NOT (c.has_exec AND NOT c.has_new_order)
 `,
@@ -145,7 +151,7 @@ ${chainCandidate(
   'r.cl_ord_id',
   'r.evidence',
 )}
-FROM _bk_cx c JOIN (
+FROM _bk_chain c JOIN (
   SELECT session, chain_root, coalesce(cl_ord_id, '') AS cl_ord_id, arg_min(ord_rej_reason, seq) AS reason, arg_min(text, seq) AS text,
     to_json(list(${msgRef('_bk_m')} ORDER BY seq))::VARCHAR AS evidence
   FROM _bk_m WHERE is_exec AND counted AND (ord_status = '8' OR exec_type = '8') GROUP BY 1, 2, 3
@@ -159,7 +165,7 @@ ${chainCandidate(
   'r.cl_ord_id',
   'r.evidence',
 )}
-FROM _bk_cx c JOIN (
+FROM _bk_chain c JOIN (
   SELECT session, chain_root, coalesce(cl_ord_id, '') AS cl_ord_id, arg_min(cxl_rej_reason, seq) AS reason,
     arg_min(cxl_rej_response_to, seq) AS response_to, arg_min(text, seq) AS text,
     to_json(list(${msgRef('_bk_m')} ORDER BY seq))::VARCHAR AS evidence
@@ -168,14 +174,13 @@ FROM _bk_cx c JOIN (
 `,
   `
 ${chainCandidate('order_id_changed', `'order_ids', c.order_ids, 'reports_with_order_id', c.reports_with_order_id`, 'NULL')}
-FROM _bk_cx c
+FROM _bk_chain c
 WHERE len(c.order_ids) > 1 AND NOT (len(c.order_ids) = c.reports_with_order_id AND c.reports_with_order_id >= 3)
 `
 ];
 
 export async function lifecycleCandidates(tx: Db, config: BreakConfig): Promise<CandidateRow[]> {
   const t = config.tolerances;
-  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_cx AS SELECT c.*, ev.evidence FROM _bk_chain c JOIN _bk_chain_ev ev USING (session, chain_root)`);
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_sess_d AS SELECT session, bool_or(has_new_order) AS any_d FROM _bk_chain GROUP BY 1`);
   const params = [t.quantity.abs, t.quantity.rel, t.avg_px.abs, t.avg_px.rel];
   const out: CandidateRow[] = [];
@@ -184,7 +189,32 @@ export async function lifecycleCandidates(tx: Db, config: BreakConfig): Promise<
     const used = params.filter((_, i) => sql.includes(`$${i + 1}`));
     out.push(...(await tx.all<CandidateRow>(renumber(sql, params), used)));
   }
-  return out;
+  return chainEvidence(tx, out);
+}
+
+const WANT_STRUCTURE = JSON.stringify([{ session: 'VARCHAR', chain_root: 'VARCHAR' }]);
+
+/**
+ * Gives each candidate without evidence its chain's messages in order (the first 200: the
+ * drill-down shows them all). Built for the chains that broke only: a list per chain over every
+ * chain is the one aggregate of detection that cannot spill to disk.
+ */
+async function chainEvidence(tx: Db, rows: CandidateRow[]): Promise<CandidateRow[]> {
+  const key = (session: string | null, root: string | null) => `${session}\u0000${root}`;
+  const wanted = new Map<string, { session: string | null; chain_root: string | null }>();
+  for (const r of rows) if (r.evidence === null) wanted.set(key(r.session, r.chain_root), { session: r.session, chain_root: r.chain_root });
+  if (wanted.size === 0) return rows;
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_ev_want (session VARCHAR, chain_root VARCHAR)`);
+  const list = [...wanted.values()];
+  for (let i = 0; i < list.length; i += 5000) {
+    await tx.run(`INSERT INTO _bk_ev_want SELECT unnest(from_json(?::JSON, '${WANT_STRUCTURE}'), recursive := true)`, [JSON.stringify(list.slice(i, i + 5000))]);
+  }
+  const found = await tx.all<{ session: string; chain_root: string; evidence: string }>(`
+    SELECT m.session, m.chain_root, to_json(list(${msgRef('m')} ORDER BY m.seq)[1:200])::VARCHAR AS evidence
+    FROM _bk_m m SEMI JOIN _bk_ev_want w ON w.session = m.session AND w.chain_root = m.chain_root
+    GROUP BY 1, 2`);
+  const evidence = new Map(found.map((f) => [key(f.session, f.chain_root), f.evidence]));
+  return rows.map((r) => (r.evidence === null ? { ...r, evidence: evidence.get(key(r.session, r.chain_root)) ?? '[]' } : r));
 }
 
 /** Renumbers $n placeholders to the positions of the parameters a statement actually uses. */

@@ -6,11 +6,13 @@ import { isoFromDuckDBTimestampTz, type Db } from '../open';
 
 // An in-memory DuckDB behind the Db interface, for `workbench breaks` (no server, no file).
 // One connection, statements serialised: temp tables and transactions see each other, and the
-// same SQL as on the server database runs unchanged. Only the breaks migration is applied.
+// same SQL as on the server database runs unchanged. Only the breaks migrations are applied.
 
 export type MemoryDb = Db & { close(): Promise<void> };
 
-const BREAKS_MIGRATION = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations', '003_breaks.sql');
+const BREAKS_MIGRATIONS = ['003_breaks.sql', '006_breaks_speed.sql'].map((f) =>
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations', f),
+);
 
 export async function openMemoryDb(): Promise<MemoryDb> {
   const instance = await DuckDBInstance.create(':memory:', {
@@ -49,7 +51,7 @@ export async function openMemoryDb(): Promise<MemoryDb> {
   };
   try {
     await direct.run(`SET TimeZone = 'UTC'`);
-    await direct.run(readFileSync(BREAKS_MIGRATION, 'utf8'));
+    for (const file of BREAKS_MIGRATIONS) await direct.run(readFileSync(file, 'utf8'));
   } catch (e) {
     conn.closeSync();
     instance.closeSync();

@@ -15,27 +15,32 @@ const SEQ_COLUMNS = `sender_comp_id, target_comp_id, msg_type, msg_seq_num, poss
   _cf_source_hash, message_index, _cf_job_id`;
 
 export function sequenceSql(hasSessionEvents: boolean): string {
+  // Order messages come from _bk_ev (buildEvents: the scope sessions, each file position once);
+  // session messages are deduplicated here the same way (a message goes to one output only, so
+  // the two never share a position).
   const sessionPart = hasSessionEvents
     ? `UNION ALL SELECT ${SEQ_COLUMNS}, gap_fill_flag, new_seq_no, reset_seq_num_flag, 'fix_session_events' AS output
-       FROM _bk_src_sessions WHERE ${SESSION_SQL} IN (SELECT session FROM _bk_scope)`
+       FROM _bk_src_sessions WHERE ${SESSION_SQL} IN (SELECT session FROM _bk_scope)
+       QUALIFY row_number() OVER (PARTITION BY _cf_source_hash, message_index ORDER BY _cf_job_id DESC) = 1`
     : '';
+  // o orders a direction's messages by (file start, file, message_index) without a sort of the
+  // rows: file rank · 2^40 + message_index (message_index < 2^40).
   return `
 WITH raw AS (
   SELECT ${SEQ_COLUMNS}, NULL::VARCHAR AS gap_fill_flag, NULL::BIGINT AS new_seq_no, NULL::VARCHAR AS reset_seq_num_flag,
     'fix_order_events' AS output
-  FROM _bk_src_orders WHERE ${SESSION_SQL} IN (SELECT session FROM _bk_scope)
+  FROM _bk_ev
   ${sessionPart}
 ), msgs AS (
   SELECT *, ${SESSION_SQL} AS session, coalesce(sender_comp_id, '') || '>' || coalesce(target_comp_id, '') AS direction
   FROM raw WHERE msg_seq_num IS NOT NULL
-  QUALIFY row_number() OVER (PARTITION BY _cf_source_hash, message_index ORDER BY _cf_job_id DESC) = 1
 ), files AS (
-  SELECT _cf_source_hash, min(sending_time) AS file_start FROM msgs GROUP BY 1
+  SELECT _cf_source_hash, row_number() OVER (ORDER BY min(sending_time) NULLS LAST, _cf_source_hash) AS file_rank FROM msgs GROUP BY 1
 ), ordered AS (
   SELECT m.*,
     m.msg_type = '4' AND coalesce(m.gap_fill_flag, 'N') <> 'Y' AS is_reset,
     (m.msg_type = 'A' AND (m.reset_seq_num_flag = 'Y' OR m.msg_seq_num = 1)) OR (m.msg_type = '4' AND coalesce(m.gap_fill_flag, 'N') <> 'Y') AS starts_epoch,
-    row_number() OVER (PARTITION BY m.session, m.direction ORDER BY f.file_start NULLS LAST, m._cf_source_hash, m.message_index) AS o
+    f.file_rank * 1099511627776 + m.message_index AS o
   FROM msgs m JOIN files f USING (_cf_source_hash)
 ), epochs AS (
   SELECT *, sum(starts_epoch::INTEGER) OVER (PARTITION BY session, direction ORDER BY o ROWS UNBOUNDED PRECEDING) AS epoch
@@ -70,6 +75,10 @@ SELECT 'duplicate_seq_num', session || '|' || direction || '|' || epoch || '|' |
     'msg_types', list(msg_type ORDER BY o))::VARCHAR,
   to_json(list({'output': output, 'source_hash': _cf_source_hash, 'message_index': message_index, 'job_id': _cf_job_id} ORDER BY o))::VARCHAR
 FROM epochs WHERE NOT is_reset AND poss_dup_flag IS DISTINCT FROM 'Y'
+  -- Lists only for repeated numbers: a list per number over every message cannot spill to disk.
+  AND (session, direction, epoch, msg_seq_num) IN (
+    SELECT session, direction, epoch, msg_seq_num FROM epochs WHERE NOT is_reset AND poss_dup_flag IS DISTINCT FROM 'Y'
+    GROUP BY 1, 2, 3, 4 HAVING count(*) > 1)
 GROUP BY session, direction, epoch, msg_seq_num HAVING count(*) > 1`;
 }
 

@@ -10,18 +10,24 @@ import { columnNames } from './breaks-db';
 // required: without them no evidence can point at a row.
 
 const LINEAGE = ['_cf_source_hash', 'message_index', '_cf_job_id'];
+/** Lineage the drill-down shows (kept in order_chain_messages); a NULL when a table lacks it. */
+const DISPLAY_LINEAGE: [string, string][] = [
+  ['line_number', 'BIGINT'], ['_cf_parser_version', 'VARCHAR'], ['_cf_contract_hash', 'VARCHAR'],
+  ['_cf_source_offset', 'BIGINT'], ['_cf_source_length', 'BIGINT'],
+];
 
-async function createView(tx: Db, view: string, table: string, columns: ColumnSpec[]): Promise<void> {
+async function createView(tx: Db, view: string, table: string, columns: ColumnSpec[], display: [string, string][] = []): Promise<void> {
   const present = await columnNames(tx, table);
   const missingLineage = LINEAGE.filter((c) => !present.has(c));
   if (missingLineage.length > 0) throw new Error(`breaks.missing_lineage: ${table} has no ${missingLineage.join(', ')}`);
   const select = columns.map((c) =>
     present.has(c.name) ? `"${c.name}"` : `NULL::${duckdbTypeOf(c.type)} AS "${c.name}"`,
   );
-  await tx.run(`CREATE OR REPLACE TEMP VIEW ${view} AS SELECT ${[...select, ...LINEAGE].join(', ')} FROM ${table}`);
+  const shown = display.map(([c, type]) => (present.has(c) ? `"${c}"` : `NULL::${type} AS "${c}"`));
+  await tx.run(`CREATE OR REPLACE TEMP VIEW ${view} AS SELECT ${[...select, ...LINEAGE, ...shown].join(', ')} FROM ${table}`);
 }
 
 export async function createSourceViews(tx: Db, opts: { hasSessionEvents: boolean }): Promise<void> {
-  await createView(tx, '_bk_src_orders', 'fix_order_events', ORDER_EVENT_COLUMNS);
+  await createView(tx, '_bk_src_orders', 'fix_order_events', ORDER_EVENT_COLUMNS, DISPLAY_LINEAGE);
   if (opts.hasSessionEvents) await createView(tx, '_bk_src_sessions', 'fix_session_events', SESSION_EVENT_COLUMNS);
 }

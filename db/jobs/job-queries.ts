@@ -82,3 +82,17 @@ export async function setJobStatus(db: Db, id: string, from: JobStatus, to: JobS
   );
   return rows.length === 1;
 }
+
+/**
+ * Promoted jobs whose break detection pass never ran (the server stopped between promotion and
+ * the pass: the queue of pending passes lives in memory). A pass records `breaks_detected_at` in
+ * the job's metrics, also when it failed, so a job appears here only until one pass covered it.
+ */
+export async function jobsAwaitingBreakDetection(db: Db): Promise<string[]> {
+  const rows = await db.all<{ id: string }>(
+    `SELECT id FROM jobs
+     WHERE promoted_at IS NOT NULL AND json_extract_string(COALESCE(metrics, '{}'), '$.breaks_detected_at') IS NULL
+     ORDER BY promoted_at, id`,
+  );
+  return rows.map((r) => r.id);
+}

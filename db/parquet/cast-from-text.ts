@@ -4,8 +4,12 @@
 //
 // One measured exception: VARCHAR → DECIMAL with precision > 18 (a HUGEINT decimal) costs about
 // 10 µs per value in DuckDB 1.5 (a 24-digit price column alone capped a run at ~70k rows/s).
-// Values whose integer part fits DECIMAL(18, s) take the fast BIGINT-decimal cast and are then
-// widened, which is exact; the rest take the direct cast.
+// Values that fit DECIMAL(18, s) take the fast BIGINT-decimal cast and are then widened, which
+// is exact; the rest take the direct cast. "Fits" is decided by TRY_CAST itself: on canonical
+// text (exactly `s` fractional digits, so nothing to round) it is NULL only on overflow (or on a
+// NULL cell, which the direct cast keeps NULL). coalesce evaluates the direct cast only on those
+// rows. Measured on 1M fix_order_events rows (7 such columns, one DuckDB thread): 0.46 s CPU
+// against 0.79 s for the former CASE on the digit count (strpos / length / left per value).
 import { quoteIdent } from '../sql';
 
 const DECIMAL_TYPE = /^DECIMAL\((\d+),\s*(\d+)\)$/i;
@@ -20,9 +24,7 @@ export function castFromTextSql(columnName: string, duckdbType: string): string 
     const scale = Number(dec[2]);
     const target = `DECIMAL(${precision},${scale})`;
     if (precision > 18 && scale < 18) {
-      // Digits before the point (a leading '-' or '+' excluded) must fit 18 - scale.
-      const intDigits = `(coalesce(nullif(strpos(${col}, '.'), 0) - 1, length(${col})) - CASE WHEN left(${col}, 1) IN ('-', '+') THEN 1 ELSE 0 END)`;
-      return `CASE WHEN ${intDigits} <= ${18 - scale} THEN CAST(CAST(${col} AS DECIMAL(18,${scale})) AS ${target}) ELSE CAST(${col} AS ${target}) END`;
+      return `coalesce(CAST(TRY_CAST(${col} AS DECIMAL(18,${scale})) AS ${target}), CAST(${col} AS ${target}))`;
     }
     return `CAST(${col} AS ${target})`;
   }

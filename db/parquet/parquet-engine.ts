@@ -33,7 +33,12 @@ function engineCache(): EngineCache {
         temp_directory: spillDir,
         // Rows keep file order in every Parquet file (lineage and result hashes rely on it).
         preserve_insertion_order: 'true',
-        ...(process.env.WORKBENCH_PARQUET_THREADS ? { threads: process.env.WORKBENCH_PARQUET_THREADS } : {}),
+        // One thread: each COPY runs on the thread that started it (no DuckDB worker pool). Measured
+        // on a 1M-row fix_order_events COPY (2 cores): 4.6 – 5.8 s CPU with one thread against
+        // 13.6 s with two (not profiled further), and the whole validate benchmark 14.2 s against
+        // 23.6 s. CPU is what a worker costs a shared machine, where several workers (byte
+        // ranges) run side by side. WORKBENCH_PARQUET_THREADS overrides it.
+        threads: process.env.WORKBENCH_PARQUET_THREADS ?? '1',
       }),
     };
     g[CACHE_KEY] = cache;

@@ -11,8 +11,11 @@
 // Invariants: the target path appears only when the Parquet file is complete (written under a
 // temporary name, then renamed); abort() removes every file the sink created.
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+// Reliability (helper C): fsync + rename with the suite's fault sites (worker/fault-points.ts).
+import { ioFault } from '../../worker/fault-points';
+import { publishParquetFile } from '../../worker/publish-parquet-file';
 import { quoteIdent, quoteString } from '../sql';
 import { castFromTextSql } from './cast-from-text';
 import { withParquetConnection } from './parquet-engine';
@@ -29,6 +32,13 @@ export interface ParquetSinkOptions {
   compression?: 'zstd' | 'snappy' | 'uncompressed';
   /** Rows per Parquet row group; default DuckDB's (122,880). */
   rowGroupSize?: number;
+  /**
+   * Dictionary-encode columns (DuckDB's default); default false. Measured on a 1M-row
+   * fix_order_events COPY (one thread, zstd, 3 paired runs): 4.51 s CPU without dictionaries
+   * against 4.88 s with, for a file 0.9 % larger that loads into a table at the same cost (these
+   * files are staging for promotion, read whole, never filtered on).
+   */
+  dictionary?: boolean;
 }
 
 export interface ParquetSinkResult {
@@ -133,8 +143,9 @@ export async function createParquetSink(opts: ParquetSinkOptions): Promise<Parqu
       try {
         await endStream();
         if (streamError) throw streamError;
+        ioFault('parquet_write', 'write', partialPath); // reliability fault site (inert unless armed)
         await withParquetConnection((con) => con.run(copySql(opts, stagedPath, partialPath)));
-        await rename(partialPath, filePath);
+        await publishParquetFile(partialPath, filePath); // fsync, then rename (reliability: durable name)
       } catch (e) {
         await rm(partialPath, { force: true });
         throw e;
@@ -168,6 +179,7 @@ function copySql(opts: ParquetSinkOptions, stagedPath: string, outPath: string):
   const source = `read_csv(${quoteString(stagedPath)}, columns = ${columnsSpec}, ${readOptionsSql()})`;
   const options = [`FORMAT parquet`, `COMPRESSION ${opts.compression ?? 'zstd'}`];
   if (opts.rowGroupSize) options.push(`ROW_GROUP_SIZE ${Math.trunc(opts.rowGroupSize)}`);
+  if (!opts.dictionary) options.push('DICTIONARY_SIZE_LIMIT 0');
   const meta = Object.entries(opts.metadata ?? {});
   if (meta.length > 0) options.push(`KV_METADATA {${meta.map(([k, v]) => `${k}: ${quoteString(v)}`).join(', ')}}`);
   return `COPY (SELECT ${select} FROM ${source}) TO ${quoteString(outPath)} (${options.join(', ')})`;

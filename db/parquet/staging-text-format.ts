@@ -59,7 +59,7 @@ export function readOptionsSql(): string {
     // One reader thread: on a 1M-row fix_order_events file the parallel CSV reader cost ~13.8 s
     // CPU against ~9 s for the serial one (measured, 2 cores, 512 MB limit): with rows kept in
     // insertion order its out-of-order buffers push the COPY past memory_limit into spilling.
-    // DuckDB still casts and writes Parquet on its other threads.
+    // (The engine now runs each COPY on one thread anyway: parquet-engine.ts.)
     'parallel = false',
   ].join(', ');
 }

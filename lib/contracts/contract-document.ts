@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { columnSpecSchema, type ColumnType } from './column-type';
+import { DECIMAL_FORMATS, isDecimalFormat, isDecimalType } from './decimal-format';
 import { isReservedContractColumn } from './reserved-names';
 import { resolveTemporalFormat, temporalKindOf } from './temporal-format';
 
@@ -29,6 +30,10 @@ export const quarantinePolicySchema = z
   .strict();
 export type QuarantinePolicy = z.output<typeof quarantinePolicySchema>;
 
+/** The three policy values, in display order. */
+export const QUARANTINE_POLICY_KEYS = ['allow_quarantine', 'max_quarantine_pct', 'max_quarantine_count'] as const;
+export type QuarantinePolicyKey = (typeof QUARANTINE_POLICY_KEYS)[number];
+
 export type ContractProblemCode =
   | 'contract.invalid'
   | 'contract.nested_type_refused'
@@ -52,6 +57,13 @@ const baseDocumentSchema = z
     mode: z.enum(CONTRACT_MODES),
     columns: z.array(columnSpecSchema).min(1),
     quarantine: quarantinePolicySchema.default({ ...DEFAULT_QUARANTINE_POLICY }),
+    /**
+     * Policy values this contract does NOT state (issue 6, quarantine settings cascade): each
+     * listed key comes from the layers below the contract (global setting, built-in default) and
+     * its value in `quarantine` is normalised to the built-in default when read. Absent (every
+     * document written before the cascade) = all three stated. Covered by the content hash.
+     */
+    quarantine_inherit: z.array(z.enum(QUARANTINE_POLICY_KEYS)).optional(),
     allow_nested_types: z.boolean().optional(),
     description: z.string().optional(),
   })
@@ -97,8 +109,12 @@ function semanticProblems(doc: z.output<typeof baseDocumentSchema>): Semantic[] 
     typeProblems(col.type, [...path, 'type'], doc.allow_nested_types === true, out);
     const kind = temporalKindOf(col.type);
     if (kind === null) {
-      if (col.format !== undefined) {
-        out.push({ code: 'contract.format_invalid', path: [...path, 'format'], message: 'format applies only to date, timestamp and timestamp_tz columns' });
+      if (col.format !== undefined && isDecimalType(col.type)) {
+        if (!isDecimalFormat(col.format)) {
+          out.push({ code: 'contract.format_invalid', path: [...path, 'format'], message: `format "${col.format}" is not a decimal format (${DECIMAL_FORMATS.join(', ')})` });
+        }
+      } else if (col.format !== undefined) {
+        out.push({ code: 'contract.format_invalid', path: [...path, 'format'], message: 'format applies only to date, timestamp and timestamp_tz columns (and fix_float to decimal columns)' });
       }
     } else {
       const r = resolveTemporalFormat(kind, col.format);
@@ -108,11 +124,28 @@ function semanticProblems(doc: z.output<typeof baseDocumentSchema>): Semantic[] 
   return out;
 }
 
-export const contractDocumentSchema = baseDocumentSchema.superRefine((doc, ctx) => {
-  for (const p of semanticProblems(doc)) {
-    ctx.addIssue({ code: 'custom', path: p.path, message: p.message, params: { code: p.code } });
-  }
-});
+export const contractDocumentSchema = baseDocumentSchema
+  .superRefine((doc, ctx) => {
+    for (const p of semanticProblems(doc)) {
+      ctx.addIssue({ code: 'custom', path: p.path, message: p.message, params: { code: p.code } });
+    }
+  })
+  .transform(normaliseInherited);
+
+/**
+ * An inherited policy key holds the built-in default in `quarantine` (so a document reads the same
+ * whatever was typed there) and `quarantine_inherit` is sorted and free of duplicates; an empty
+ * list is dropped (it states everything, like an absent one). Keeps one hash per meaning.
+ */
+function normaliseInherited<T extends { quarantine: QuarantinePolicy; quarantine_inherit?: QuarantinePolicyKey[] }>(doc: T): T {
+  if (doc.quarantine_inherit === undefined) return doc;
+  const keys = QUARANTINE_POLICY_KEYS.filter((k) => doc.quarantine_inherit!.includes(k));
+  const { quarantine_inherit: _dropped, ...rest } = doc;
+  if (keys.length === 0) return rest as T;
+  const quarantine: QuarantinePolicy = { ...doc.quarantine };
+  for (const k of keys) (quarantine as Record<string, unknown>)[k] = DEFAULT_QUARANTINE_POLICY[k];
+  return { ...rest, quarantine, quarantine_inherit: keys } as T;
+}
 export type ContractDocument = z.output<typeof contractDocumentSchema>;
 
 export function formatPath(path: readonly PropertyKey[]): string {

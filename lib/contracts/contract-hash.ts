@@ -19,13 +19,18 @@ export function scopeId(parserId: string, parserVersion: string, output: string)
  * `allow_nested_types: true` when set, since it changes what is accepted). The scope fields are
  * excluded (they are the scope id); column descriptions are included: any edit is a new hash.
  */
-export function contentHash(contract: Pick<ContractDocument, 'columns' | 'mode' | 'quarantine' | 'allow_nested_types'>): string {
+export function contentHash(
+  contract: Pick<ContractDocument, 'columns' | 'mode' | 'quarantine' | 'allow_nested_types'> & Partial<Pick<ContractDocument, 'quarantine_inherit'>>,
+): string {
+  // `quarantine_inherit` only when non-empty: documents without it keep their hash.
+  const inherit = contract.quarantine_inherit && contract.quarantine_inherit.length > 0 ? [...contract.quarantine_inherit].sort() : undefined;
   return sha256Hex(
     canonicalJson({
       allow_nested_types: contract.allow_nested_types === true ? true : undefined,
       columns: contract.columns,
       mode: contract.mode,
       quarantine: contract.quarantine,
+      quarantine_inherit: inherit,
     }),
   );
 }

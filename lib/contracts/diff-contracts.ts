@@ -81,6 +81,11 @@ export function diffContracts(before: Comparable, after: Comparable): ContractDi
     const b = after.quarantine[key];
     if (a !== b) changes.push({ kind: 'policy_changed', column: null, before: { [key]: a }, after: { [key]: b }, message: `${key} ${String(a)} → ${String(b)}` });
   }
+  // Which policy values the contract leaves to the settings cascade (absent = states all).
+  const inheritOf = (c: Comparable) => [...((c as Partial<ContractDocument>).quarantine_inherit ?? [])].sort().join(', ');
+  if (inheritOf(before) !== inheritOf(after)) {
+    changes.push({ kind: 'policy_changed', column: null, before: { quarantine_inherit: inheritOf(before) }, after: { quarantine_inherit: inheritOf(after) }, message: `inherited policy values [${inheritOf(before)}] → [${inheritOf(after)}]` });
+  }
   if ((before.allow_nested_types === true) !== (after.allow_nested_types === true)) {
     changes.push({ kind: 'nested_types_changed', column: null, before: before.allow_nested_types === true, after: after.allow_nested_types === true, message: `allow_nested_types ${before.allow_nested_types === true} → ${after.allow_nested_types === true}` });
   }

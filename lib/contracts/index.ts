@@ -10,3 +10,4 @@ export * from './diff-contracts';
 export * from './duckdb-type';
 export * from './reserved-names';
 export * from './temporal-format';
+export * from './decimal-format';

@@ -27,6 +27,20 @@ export function fieldsJson(s: FixScanner): string {
 
 const INTERN_SLOTS = 4096;
 const INTERN_MAX_BYTES = 16;
+/** Slots of internedFor (row column slots are below this). */
+export const LAST_SLOTS = 256;
+
+/**
+ * Per slot, the last value internedFor returned, as bytes and string. Most interned columns
+ * repeat the previous message's value (comp ids, account, runs of a symbol), and a byte compare
+ * with it is cheaper than the hash of the direct-mapped cache. Shared by every decoder of the
+ * process (strings are immutable; each call reads and writes synchronously), so a new parse's
+ * first message finds the values of the last one: a path taken only by first messages would
+ * deoptimise the warm row code.
+ */
+const LAST_LENGTH = new Int32Array(LAST_SLOTS).fill(-1);
+const LAST_BYTES = new Uint8Array(LAST_SLOTS * INTERN_MAX_BYTES);
+const LAST_STRING: string[] = new Array<string>(LAST_SLOTS).fill('');
 
 /**
  * Decodes values of the scanner's current message. In an ASCII message a value is a substring
@@ -76,6 +90,36 @@ export class FixValueDecoder {
     for (let k = 0; k < len; k++) bytes[at + k] = buf[start + k];
     this.cacheLength[slot] = len;
     this.cacheString[slot] = str;
+    return str;
+  }
+
+  // Per caller slot (a row column), the last value returned by internedFor (module tables,
+  // shared by every decoder of the process: see LAST_LENGTH).
+  private readonly lastLength = LAST_LENGTH;
+  private readonly lastBytes = LAST_BYTES;
+  private readonly lastString = LAST_STRING;
+
+  /**
+   * As interned(), first compared with the last value of the same slot (slot < LAST_SLOTS).
+   * Callers pass only ASCII values of 2..INTERN_MAX_BYTES bytes.
+   */
+  internedFor(slot: number, index: number): string {
+    const s = this.s;
+    const start = s.valueStart[index];
+    const len = s.valueEnd[index] - start;
+    if (len > INTERN_MAX_BYTES) return this.interned(index);
+    const buf = s.buf;
+    const bytes = this.lastBytes;
+    const at = slot * INTERN_MAX_BYTES;
+    if (this.lastLength[slot] === len) {
+      let k = 0;
+      while (k < len && bytes[at + k] === buf[start + k]) k++;
+      if (k === len) return this.lastString[slot];
+    }
+    const str = this.interned(index);
+    for (let k = 0; k < len; k++) bytes[at + k] = buf[start + k];
+    this.lastLength[slot] = len;
+    this.lastString[slot] = str;
     return str;
   }
 

@@ -34,38 +34,49 @@ export interface TagReader {
 const isDecimal = isFixDecimal;
 const isZero = isZeroDecimal;
 
-function fillEvent(get: TagReader): LifecycleEvent {
-  const ordStatus = get.tagValue(39);
+function fillEvent(ordStatus: string | null, leaves: string | null): LifecycleEvent {
   if (ordStatus === '2') return 'fill';
   if (ordStatus === '1') return 'partial_fill';
-  const leaves = get.tagValue(151);
   if (leaves !== null && isDecimal(leaves)) return isZero(leaves) ? 'fill' : 'partial_fill';
   return 'trade';
 }
 
-function executionReportEvent(get: TagReader): LifecycleEvent {
-  const transType = get.tagValue(20);
+function executionReportEvent(transType: string | null, execType: string | null, ordStatus: string | null, leaves: string | null): LifecycleEvent {
   if (transType === '1') return 'trade_cancel';
   if (transType === '2') return 'trade_correct';
   if (transType === '3') return 'order_status';
-  const execType = get.tagValue(150);
   if (execType !== null) {
     if (execType === '1') return 'partial_fill';
     if (execType === '2') return 'fill';
-    if (execType === 'F') return fillEvent(get);
+    if (execType === 'F') return fillEvent(ordStatus, leaves);
     return BY_EXEC_TYPE[execType] ?? 'other';
   }
   // FIX 4.0: no ExecType; OrdStatus carries the state.
-  const ordStatus = get.tagValue(39);
   if (ordStatus === null) return 'other';
   if (ordStatus === '1') return 'partial_fill';
   if (ordStatus === '2') return 'fill';
   return BY_EXEC_TYPE[ordStatus] ?? 'other';
 }
 
+/**
+ * The lifecycle event of an order-related message from the values it depends on (null when
+ * absent): ExecTransType (20), ExecType (150), OrdStatus (39), LeavesQty (151). The row
+ * builder passes the values it already holds for its columns.
+ */
+export function lifecycleEventOf(
+  msgType: string,
+  execTransType: string | null,
+  execType: string | null,
+  ordStatus: string | null,
+  leavesQty: string | null,
+): LifecycleEvent {
+  if (msgType === '8') return executionReportEvent(execTransType, execType, ordStatus, leavesQty);
+  return BY_MSG_TYPE[msgType] ?? 'other';
+}
+
 /** The lifecycle event of an order-related message. */
 export function lifecycleEvent(msgType: string, get: TagReader): LifecycleEvent {
-  if (msgType === '8') return executionReportEvent(get);
+  if (msgType === '8') return executionReportEvent(get.tagValue(20), get.tagValue(150), get.tagValue(39), get.tagValue(151));
   return BY_MSG_TYPE[msgType] ?? 'other';
 }
 

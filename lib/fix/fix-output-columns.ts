@@ -8,8 +8,9 @@ const QTY = { kind: 'decimal', precision: 24, scale: 8 } as const;
 const UTC_TS = { kind: 'timestamp_tz', tz: 'UTC' } as const;
 
 const str = (name: string, nullable = true): ColumnSpec => ({ name, type: 'string', nullable });
-const px = (name: string): ColumnSpec => ({ name, type: { ...PRICE }, nullable: true });
-const qty = (name: string): ColumnSpec => ({ name, type: { ...QTY }, nullable: true });
+// FIX floats: format fix_float (no '+' sign; lib/contracts/decimal-format.ts). Edit by F, issue 10.
+const px = (name: string): ColumnSpec => ({ name, type: { ...PRICE }, nullable: true, format: 'fix_float' });
+const qty = (name: string): ColumnSpec => ({ name, type: { ...QTY }, nullable: true, format: 'fix_float' });
 const ts = (name: string, nullable = true): ColumnSpec => ({ name, type: { ...UTC_TS }, nullable, format: 'fix_utc_timestamp' });
 const date = (name: string): ColumnSpec => ({ name, type: 'date', nullable: true, format: 'fix_local_mkt_date' });
 const flag = (name: string): ColumnSpec => ({ name, type: 'boolean', nullable: false });

@@ -19,15 +19,38 @@ export const MAX_ERROR_RAW_BYTES = 1024;
 
 type FastBuffer = Buffer & { latin1Slice(start: number, end: number): string };
 
+/**
+ * One string per MsgType code, shared by every parse of the process (strings are immutable):
+ * the first message of each type in a new parse then takes no path that only a first message
+ * takes, which would deoptimise the warm per-message code of an earlier parse.
+ */
+const MSG_TYPE_STRINGS: (string | undefined)[] = new Array<string | undefined>(MSG_TYPE_CODES).fill(undefined);
+
+/** The BeginString of the last run of messages counted by any parse of the process. */
+let lastCountedBeginString = '';
+
+const PLACEHOLDER_ROW: ParserRow = {};
+
+/**
+ * An empty rows array already in the elements kind of objects: a fresh `[]` starts as small
+ * integers and its first push changes its kind, which deoptimised onMessage (and, when it was
+ * inlined, the framer) whenever a drain handed out the array and started a new one.
+ */
+function newRows(): ParserRow[] {
+  const rows = [PLACEHOLDER_ROW];
+  rows.pop();
+  return rows;
+}
+
 class FixStreamCollector implements FixScanEvents {
   readonly scanner: FixScanner;
   private readonly rows = new FixRowBuilder();
   private messageIndex: number;
   private readonly batchSize: number;
 
-  orderRows: ParserRow[] = [];
-  sessionRows: ParserRow[] = [];
-  errorRows: ParserRow[] = [];
+  orderRows: ParserRow[] = newRows();
+  sessionRows: ParserRow[] = newRows();
+  errorRows: ParserRow[] = newRows();
 
   messages = 0;
   bytesRead = 0;
@@ -37,10 +60,11 @@ class FixStreamCollector implements FixScanEvents {
   private readonly parseErrors = new Map<string, number>();
   /** Counts per MsgType code; the string of each code seen; other MsgTypes by text. */
   private readonly msgTypeCounts = new Int32Array(MSG_TYPE_CODES);
-  private readonly msgTypeStrings: (string | undefined)[] = new Array<string | undefined>(MSG_TYPE_CODES).fill(undefined);
+  private readonly msgTypeStrings = MSG_TYPE_STRINGS;
   private readonly otherMsgTypes = new Map<string, number>();
   private readonly beginStrings = new Map<string, number>();
-  private lastBeginString = '';
+  /** Starts at the process's last BeginString (count 0): a new parse's first message is not a special path. */
+  private lastBeginString = lastCountedBeginString;
   private lastBeginCount = 0;
   private readonly delimiterCounts = FIX_DELIMITERS.map(() => 0);
   private bodyLengthMismatch = 0;
@@ -79,8 +103,8 @@ class FixStreamCollector implements FixScanEvents {
     if (!s.bodyLengthOk) this.bodyLengthMismatch++;
     if (!s.checksumPresent) this.missingChecksum++;
     else if (!s.checksumOk) this.checksumMismatch++;
-    if (b.analysis.duplicateTags.length) this.duplicateTagMessages++;
-    if (b.analysis.groupErrors.length) this.groupErrorMessages++;
+    if (s.duplicateTags.length) this.duplicateTagMessages++;
+    if (s.groupErrors.length) this.groupErrorMessages++;
     if (route === SESSION) {
       this.sessionRows.push(b.sessionRow(beginString, msgType, index, s.base));
       this.sessionRowCount++;
@@ -97,7 +121,7 @@ class FixStreamCollector implements FixScanEvents {
       return;
     }
     this.flushBeginString();
-    this.lastBeginString = beginString;
+    this.lastBeginString = lastCountedBeginString = beginString;
     this.lastBeginCount = 1;
   }
 
@@ -111,7 +135,7 @@ class FixStreamCollector implements FixScanEvents {
   private msgTypeSummary(): Record<string, number> {
     const out: Record<string, number> = {};
     this.msgTypeStrings.forEach((type, code) => {
-      if (type !== undefined) out[type] = this.msgTypeCounts[code];
+      if (type !== undefined && this.msgTypeCounts[code] > 0) out[type] = this.msgTypeCounts[code];
     });
     for (const [type, n] of this.otherMsgTypes) out[type] = (out[type] ?? 0) + n;
     return out;
@@ -141,7 +165,7 @@ class FixStreamCollector implements FixScanEvents {
     ] as const) {
       const rows = this[key];
       if (rows.length === 0 || (!all && rows.length < size)) continue;
-      this[key] = [];
+      this[key] = newRows();
       for (let i = 0; i < rows.length; i += size) {
         const part = rows.length <= size ? rows : rows.slice(i, i + size);
         yield { output, rows: part };

@@ -5,20 +5,19 @@
 // occurrence inside one); an empty value is null. Every value stays exact text.
 
 import type { ParserRow } from '../parsers/parser-types';
-import { FixValueDecoder } from './fix-fields-json';
-import { lifecycleEvent, type TagReader } from './fix-lifecycle';
+import { FixValueDecoder, LAST_SLOTS } from './fix-fields-json';
+import { lifecycleEventOf, type TagReader } from './fix-lifecycle';
 import { ORDER_EVENT_FIELDS, SESSION_EVENT_FIELDS } from './fix-output-columns';
-import { FixMessageAnalysis } from './fix-message-analysis';
+import { NAMED_SLOTS, SLOT_OF_TAG } from './fix-message-analysis';
 import type { FixScanner } from './fix-scanner';
 
-/** Every tag a row column reads (header, order and session columns, lifecycle inputs). */
-const NAMED_TAGS: readonly number[] = [
-  ...[35, 34, 49, 56, 52, 43, 97, 122],
-  ...ORDER_EVENT_FIELDS.map(([tag]) => tag),
-  ...SESSION_EVENT_FIELDS.map(([tag]) => tag).filter((t) => t !== 58),
-];
+const eventOf = lifecycleEventOf;
 
-const eventOf = lifecycleEvent;
+/**
+ * The last BeginString string, shared by every parse of the process: a new parse's first
+ * message then finds it too (a path taken only by a first message would deoptimise warm code).
+ */
+let lastBeginString = '';
 
 /** Tags below this index the per-message value table (every named tag is below it). */
 const TAG_TABLE_SIZE = 1024;
@@ -30,9 +29,6 @@ const TAG_TABLE_SIZE = 1024;
 const INTERNED_TAGS: Uint8Array = tagTable([49, 56, 43, 97, 20, 150, 39, 54, 55, 48, 22, 40, 59, 15, 1, 30, 103, 102, 434, 372, 371, 373, 380, 123, 141, 108]);
 
 const HEADER_TAGS = [34, 49, 56, 52, 43, 97, 122];
-/** The tags each row kind has a column for (its loop skips the others). */
-const ORDER_ROW_TAGS: Uint8Array = tagTable([...HEADER_TAGS, ...ORDER_EVENT_FIELDS.map(([tag]) => tag)]);
-const SESSION_ROW_TAGS: Uint8Array = tagTable([...HEADER_TAGS, ...SESSION_EVENT_FIELDS.map(([tag]) => tag)]);
 
 function tagTable(tags: readonly number[]): Uint8Array {
   const t = new Uint8Array(TAG_TABLE_SIZE);
@@ -40,24 +36,43 @@ function tagTable(tags: readonly number[]): Uint8Array {
   return t;
 }
 
+/** The tags of orderRow's switch cases 1, 2, …, in that order (a test pins the row keys). */
+const ORDER_CASE_TAGS = [34, 49, 56, 52, 43, 97, 122, 11, 41, 37, 198, 17, 19, 20, 150, 39, 54, 55, 48, 22, 38, 40, 44, 59, 32, 31, 14, 151, 6, 15, 1, 30, 75, 64, 60, 58, 103, 102, 434, 571, 880];
+/** The tags of sessionRow's switch cases 1, 2, …, in that order. */
+const SESSION_CASE_TAGS = [34, 49, 56, 52, 43, 97, 122, 45, 372, 371, 373, 380, 7, 16, 36, 123, 112, 141, 108, 58];
+
+/** slot → case number in a row kind's switch (0: no column of that row kind). */
+function caseOfSlot(caseTags: readonly number[], columnTags: readonly number[]): Uint8Array {
+  // The switch covers exactly the row kind's columns (header tags + its tag → column list).
+  if ([...caseTags].sort((a, b) => a - b).join() !== [...new Set(columnTags)].sort((a, b) => a - b).join()) {
+    throw new Error('row builder switch cases differ from the output columns');
+  }
+  const t = new Uint8Array(NAMED_SLOTS);
+  caseTags.forEach((tag, i) => {
+    if (SLOT_OF_TAG[tag] === 0) throw new Error(`row tag ${tag} is not a named tag`);
+    t[SLOT_OF_TAG[tag]] = i + 1;
+  });
+  return t;
+}
+const ORDER_CASE_OF_SLOT = caseOfSlot(ORDER_CASE_TAGS, [...HEADER_TAGS, ...ORDER_EVENT_FIELDS.map(([tag]) => tag)]);
+const SESSION_CASE_OF_SLOT = caseOfSlot(SESSION_CASE_TAGS, [...HEADER_TAGS, ...SESSION_EVENT_FIELDS.map(([tag]) => tag)]);
+
+/** slot → 1 when its tag's values are interned. */
+const INTERNED_SLOTS: Uint8Array = (() => {
+  if (NAMED_SLOTS > LAST_SLOTS) throw new Error('more named slots than FixValueDecoder.internedFor keeps');
+  const t = new Uint8Array(NAMED_SLOTS);
+  for (let tag = 0; tag < SLOT_OF_TAG.length; tag++) if (SLOT_OF_TAG[tag] !== 0 && INTERNED_TAGS[tag] === 1) t[SLOT_OF_TAG[tag]] = 1;
+  return t;
+})();
+
 export class FixRowBuilder implements TagReader {
-  readonly analysis = new FixMessageAnalysis(NAMED_TAGS);
   private readonly values = new FixValueDecoder();
   private s!: FixScanner;
-  /** slot → its tag (the inverse of analysis.slotOf for the slots in use). */
-  private readonly tagOfSlot: Int32Array;
 
-  constructor() {
-    const slotOf = this.analysis.slotOf;
-    this.tagOfSlot = new Int32Array(NAMED_TAGS.length + 1);
-    for (let tag = 0; tag < slotOf.length; tag++) if (slotOf[tag] !== 0) this.tagOfSlot[slotOf[tag]] = tag;
-  }
-
-  /** Analyses the scanner's current message; call before the row methods. */
+  /** Takes the scanner's current message (framed and analysed); call before the row methods. */
   load(s: FixScanner): void {
     this.s = s;
     this.values.load(s);
-    this.analysis.analyze(s);
   }
 
   /**
@@ -81,7 +96,7 @@ export class FixRowBuilder implements TagReader {
   /** BeginString: the previous message's string when the bytes are the same (a compare, no hash). */
   beginString(): string {
     const s = this.s;
-    const last = this.lastBeginString;
+    const last = lastBeginString;
     const start = s.valueStart[0];
     const len = s.valueEnd[0] - start;
     if (len === last.length && (s.valueBits & 0x80) === 0) {
@@ -90,9 +105,8 @@ export class FixRowBuilder implements TagReader {
       while (x < len && last.charCodeAt(x) === buf[start + x]) x++;
       if (x === len) return last;
     }
-    return (this.lastBeginString = this.values.interned(0));
+    return (lastBeginString = this.values.interned(0));
   }
-  private lastBeginString = '';
 
   msgType(): string {
     return this.values.value(this.s.msgTypeIndex);
@@ -100,33 +114,39 @@ export class FixRowBuilder implements TagReader {
 
   /** True when the message carries ClOrdID, OrderID or ExecID. */
   hasOrderKeys(): boolean {
-    return this.analysis.named(11) >= 0 || this.analysis.named(37) >= 0 || this.analysis.named(17) >= 0;
+    const s = this.s;
+    return s.named(11) >= 0 || s.named(37) >= 0 || s.named(17) >= 0;
   }
 
   /** The value of a named tag (see NAMED_TAGS), or null. */
   tagValue(tag: number): string | null {
-    const k = this.analysis.named(tag);
+    const k = this.s.named(tag);
     return k < 0 ? null : this.text(k, tag);
   }
 
   private duplicates(): string | null {
-    const d = this.analysis.duplicateTags;
+    const d = this.s.duplicateTags;
     return d.length ? d.join(',') : null;
   }
 
   private groupErrors(): string | null {
-    const g = this.analysis.groupErrors;
+    const g = this.s.groupErrors;
     return g.length ? g.join('; ') : null;
   }
 
   orderRow(beginString: string, msgType: string, messageIndex: number, base: number): ParserRow {
     const s = this.s;
-    const a = this.analysis;
-    const slotsSet = a.slotsSet;
-    const slotIndex = a.slotIndex;
-    const tagOfSlot = this.tagOfSlot;
-    const fields = this.values.fieldsJson();
-    const n = a.slotsSetCount;
+    const slotsSet = s.slotsSet;
+    const slotIndex = s.slotIndex;
+    const values = this.values;
+    const fields = values.fieldsJson();
+    const n = s.slotsSetCount;
+    const valueStart = s.valueStart;
+    const valueEnd = s.valueEnd;
+    const jsonValueStart = s.jsonValueStart;
+    const jsonValueEnd = s.jsonValueEnd;
+    // ASCII values are substrings of the fields JSON unless JSON escaped them (jsonValueEnd -1).
+    const ascii = (s.valueBits & 0x80) === 0;
     let t34: string | null = null;
     let t49: string | null = null;
     let t56: string | null = null;
@@ -169,139 +189,149 @@ export class FixRowBuilder implements TagReader {
     let t571: string | null = null;
     let t880: string | null = null;
     // One pass over the named tags present (each slot once): locals, not a table, so the
-    // literal below is built from registers and nothing old points at new strings.
+    // literal below is built from registers and nothing old points at new strings. The switch
+    // is on the column's case number (ORDER_CASE_OF_SLOT: dense literals, a jump table).
     for (let j = 0; j < n; j++) {
       const slot = slotsSet[j];
-      const tag = tagOfSlot[slot];
-      if (ORDER_ROW_TAGS[tag] === 0) continue;
-      const v = this.text(slotIndex[slot], tag);
-      switch (tag) {
-        case 34:
+      const col = ORDER_CASE_OF_SLOT[slot];
+      if (col === 0) continue;
+      const k = slotIndex[slot];
+      const vs = valueStart[k];
+      const ve = valueEnd[k];
+      let v: string | null = null;
+      if (ve !== vs) {
+        const je = jsonValueEnd[k];
+        if (je < 0 || !ascii) v = values.value(k);
+        else if (ve - vs > 1 && INTERNED_SLOTS[slot] === 1) v = values.internedFor(slot, k);
+        else v = fields.slice(jsonValueStart[k], je);
+      }
+      switch (col) {
+        case 1:
           t34 = v;
           break;
-        case 49:
+        case 2:
           t49 = v;
           break;
-        case 56:
+        case 3:
           t56 = v;
           break;
-        case 52:
+        case 4:
           t52 = v;
           break;
-        case 43:
+        case 5:
           t43 = v;
           break;
-        case 97:
+        case 6:
           t97 = v;
           break;
-        case 122:
+        case 7:
           t122 = v;
           break;
-        case 11:
+        case 8:
           t11 = v;
           break;
-        case 41:
+        case 9:
           t41 = v;
           break;
-        case 37:
+        case 10:
           t37 = v;
           break;
-        case 198:
+        case 11:
           t198 = v;
           break;
-        case 17:
+        case 12:
           t17 = v;
           break;
-        case 19:
+        case 13:
           t19 = v;
           break;
-        case 20:
+        case 14:
           t20 = v;
           break;
-        case 150:
+        case 15:
           t150 = v;
           break;
-        case 39:
+        case 16:
           t39 = v;
           break;
-        case 54:
+        case 17:
           t54 = v;
           break;
-        case 55:
+        case 18:
           t55 = v;
           break;
-        case 48:
+        case 19:
           t48 = v;
           break;
-        case 22:
+        case 20:
           t22 = v;
           break;
-        case 38:
+        case 21:
           t38 = v;
           break;
-        case 40:
+        case 22:
           t40 = v;
           break;
-        case 44:
+        case 23:
           t44 = v;
           break;
-        case 59:
+        case 24:
           t59 = v;
           break;
-        case 32:
+        case 25:
           t32 = v;
           break;
-        case 31:
+        case 26:
           t31 = v;
           break;
-        case 14:
+        case 27:
           t14 = v;
           break;
-        case 151:
+        case 28:
           t151 = v;
           break;
-        case 6:
+        case 29:
           t6 = v;
           break;
-        case 15:
+        case 30:
           t15 = v;
           break;
-        case 1:
+        case 31:
           t1 = v;
           break;
-        case 30:
+        case 32:
           t30 = v;
           break;
-        case 75:
+        case 33:
           t75 = v;
           break;
-        case 64:
+        case 34:
           t64 = v;
           break;
-        case 60:
+        case 35:
           t60 = v;
           break;
-        case 58:
+        case 36:
           t58 = v;
           break;
-        case 103:
+        case 37:
           t103 = v;
           break;
-        case 102:
+        case 38:
           t102 = v;
           break;
-        case 434:
+        case 39:
           t434 = v;
           break;
-        case 571:
+        case 40:
           t571 = v;
           break;
-        case 880:
+        case 41:
           t880 = v;
           break;
       }
     }
-    const lifecycle = eventOf(msgType, this);
+    const lifecycle = eventOf(msgType, t20, t150, t39, t151);
     return {
       begin_string: beginString,
       msg_type: msgType,
@@ -363,12 +393,17 @@ export class FixRowBuilder implements TagReader {
 
   sessionRow(beginString: string, msgType: string, messageIndex: number, base: number): ParserRow {
     const s = this.s;
-    const a = this.analysis;
-    const slotsSet = a.slotsSet;
-    const slotIndex = a.slotIndex;
-    const tagOfSlot = this.tagOfSlot;
-    const fields = this.values.fieldsJson();
-    const n = a.slotsSetCount;
+    const slotsSet = s.slotsSet;
+    const slotIndex = s.slotIndex;
+    const values = this.values;
+    const fields = values.fieldsJson();
+    const n = s.slotsSetCount;
+    const valueStart = s.valueStart;
+    const valueEnd = s.valueEnd;
+    const jsonValueStart = s.jsonValueStart;
+    const jsonValueEnd = s.jsonValueEnd;
+    // ASCII values are substrings of the fields JSON unless JSON escaped them (jsonValueEnd -1).
+    const ascii = (s.valueBits & 0x80) === 0;
     let t34: string | null = null;
     let t49: string | null = null;
     let t56: string | null = null;
@@ -390,71 +425,81 @@ export class FixRowBuilder implements TagReader {
     let t108: string | null = null;
     let t58: string | null = null;
     // One pass over the named tags present (each slot once): locals, not a table, so the
-    // literal below is built from registers and nothing old points at new strings.
+    // literal below is built from registers and nothing old points at new strings. The switch
+    // is on the column's case number (SESSION_CASE_OF_SLOT: dense literals, a jump table).
     for (let j = 0; j < n; j++) {
       const slot = slotsSet[j];
-      const tag = tagOfSlot[slot];
-      if (SESSION_ROW_TAGS[tag] === 0) continue;
-      const v = this.text(slotIndex[slot], tag);
-      switch (tag) {
-        case 34:
+      const col = SESSION_CASE_OF_SLOT[slot];
+      if (col === 0) continue;
+      const k = slotIndex[slot];
+      const vs = valueStart[k];
+      const ve = valueEnd[k];
+      let v: string | null = null;
+      if (ve !== vs) {
+        const je = jsonValueEnd[k];
+        if (je < 0 || !ascii) v = values.value(k);
+        else if (ve - vs > 1 && INTERNED_SLOTS[slot] === 1) v = values.internedFor(slot, k);
+        else v = fields.slice(jsonValueStart[k], je);
+      }
+      switch (col) {
+        case 1:
           t34 = v;
           break;
-        case 49:
+        case 2:
           t49 = v;
           break;
-        case 56:
+        case 3:
           t56 = v;
           break;
-        case 52:
+        case 4:
           t52 = v;
           break;
-        case 43:
+        case 5:
           t43 = v;
           break;
-        case 97:
+        case 6:
           t97 = v;
           break;
-        case 122:
+        case 7:
           t122 = v;
           break;
-        case 45:
+        case 8:
           t45 = v;
           break;
-        case 372:
+        case 9:
           t372 = v;
           break;
-        case 371:
+        case 10:
           t371 = v;
           break;
-        case 373:
+        case 11:
           t373 = v;
           break;
-        case 380:
+        case 12:
           t380 = v;
           break;
-        case 7:
+        case 13:
           t7 = v;
           break;
-        case 16:
+        case 14:
           t16 = v;
           break;
-        case 36:
+        case 15:
           t36 = v;
           break;
-        case 123:
+        case 16:
           t123 = v;
           break;
-        case 112:
+        case 17:
           t112 = v;
           break;
-        case 141:
+        case 18:
           t141 = v;
           break;
-        case 108:
+        case 19:
           t108 = v;
           break;
-        case 58:
+        case 20:
           t58 = v;
           break;
       }

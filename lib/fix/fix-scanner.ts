@@ -1,11 +1,25 @@
-import { DATA_FIELD_LENGTH_TAGS } from './fix-groups';
+import { DATA_FIELD_LENGTH_TAGS, GROUP_TABLES, MAX_GROUP_TAG } from './fix-groups';
+import {
+  DUP_GEN,
+  GEN_TABLE_SIZE,
+  groupCountError,
+  MAX_GROUP_DEPTH,
+  memberBeforeDelimiterError,
+  NAMED_SLOTS,
+  NAMED_TAG_LIMIT,
+  nextGeneration,
+  SLOT_OF_TAG,
+  TOP_GEN,
+} from './fix-message-analysis';
 
 // (Hot-path note: module-local constants only; imported bindings can compile to getters.)
 
 // The byte-level framer: finds FIX messages in a stream of chunks and splits them into fields,
-// computing CheckSum and BodyLength in the same pass. It never decodes a value and allocates
-// nothing per field: a message is described by typed arrays of (tag, value start, value end)
-// offsets into the current buffer, valid only during the onMessage callback.
+// computing CheckSum and BodyLength, writing the `fields` JSON and analysing repeating groups,
+// duplicate tags and the named tags' positions in the same pass (a second pass over the fields
+// cost ~10% of the parse). It never decodes a value and allocates nothing per field: a message
+// is described by typed arrays of (tag, value start, value end) offsets into the current
+// buffer, valid only during the onMessage callback, which run() makes after scanMessage returns.
 //
 // Framing rules (a log reader's, not a session engine's):
 // - a message starts at `8=FIX` not preceded by a digit; anything before it on the line is a
@@ -63,6 +77,39 @@ const MAX_JUNK_BYTES = 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 const DATA_TAG_OF = new Int32Array(1024);
 for (const [lengthTag, dataTag] of DATA_FIELD_LENGTH_TAGS) DATA_TAG_OF[lengthTag] = dataTag;
+
+// Imported tables copied into module constants: the hot loop must not go through import bindings.
+const { groupByCountTag, memberOf, delimiterOf } = GROUP_TABLES;
+const MAX_GROUP = MAX_GROUP_TAG;
+const TOP = TOP_GEN;
+const DUP = DUP_GEN;
+const GEN_SIZE = GEN_TABLE_SIZE;
+const NAMED_LIMIT = NAMED_TAG_LIMIT;
+const SLOT_OF = SLOT_OF_TAG;
+const MAX_DEPTH = MAX_GROUP_DEPTH;
+const newGeneration = nextGeneration;
+
+/**
+ * What a tag means to the framer, one lookup per field (tags below KIND_SIZE): MsgType,
+ * BodyLength, the length field of a data field, a repeating group's NumInGroup; 0 otherwise.
+ */
+const KIND_SIZE = MAX_GROUP_TAG;
+const KIND_MSG_TYPE = 1;
+const KIND_BODY_LENGTH = 2;
+const KIND_DATA_LENGTH = 3;
+const KIND_GROUP_COUNT = 4;
+const FIELD_KIND: Uint8Array = (() => {
+  const t = new Uint8Array(KIND_SIZE);
+  for (let tag = 0; tag < KIND_SIZE; tag++) if (groupByCountTag[tag] !== 0) t[tag] = KIND_GROUP_COUNT;
+  for (const [lengthTag] of DATA_FIELD_LENGTH_TAGS) {
+    if (t[lengthTag] !== 0) throw new Error(`tag ${lengthTag} is both a group count and a data length`);
+    t[lengthTag] = KIND_DATA_LENGTH;
+  }
+  if (t[35] !== 0 || t[9] !== 0) throw new Error('35 and 9 cannot be group or data length tags');
+  t[35] = KIND_MSG_TYPE;
+  t[9] = KIND_BODY_LENGTH;
+  return t;
+})();
 
 /**
  * Per delimiter: 1 for the bytes a value scan must look at (control bytes such as SOH and LF,
@@ -141,6 +188,28 @@ export class FixScanner {
   valueEnd = new Int32Array(256);
   /** Index of the first MsgType field. */
   msgTypeIndex = -1;
+
+  // ---- analysis of the message being reported (valid during onMessage) ----
+  /** Tags repeated outside repeating groups, in order of first repetition. */
+  duplicateTags: number[] = [];
+  /** Group problems, e.g. '386:count 3, found 2', '78:80 before 79'. */
+  groupErrors: string[] = [];
+  /**
+   * Named tags present (see fix-message-analysis NAMED_TAGS): slotsSet[0..slotsSetCount) are
+   * their slots, each once; slotIndex[slot] is the field index of the tag's first occurrence
+   * outside groups, else its first inside one.
+   */
+  readonly slotsSet = new Int32Array(NAMED_SLOTS);
+  slotsSetCount = 0;
+  readonly slotIndex = new Int32Array(NAMED_SLOTS);
+  /** slot → generation of the message that set slotIndex[slot] (no clearing per message). */
+  private readonly slotGen = new Int32Array(NAMED_SLOTS);
+  private generation = 0;
+  /** Tags ≥ GEN_TABLE_SIZE (rare) seen outside groups in the current message. */
+  private readonly bigTop = new Set<number>();
+  private readonly stackGroup = new Int32Array(MAX_GROUP_DEPTH);
+  private readonly stackCount = new Int32Array(MAX_GROUP_DEPTH);
+  private readonly stackFound = new Int32Array(MAX_GROUP_DEPTH);
   bodyLengthOk = false;
   checksumOk = false;
   checksumPresent = false;
@@ -156,6 +225,8 @@ export class FixScanner {
 
   private len = 0;
   private pos = 0;
+  /** Set by scanMessage when it framed a message for onMessage. */
+  private framed = false;
   private atLineStart = true;
   /** Byte before buf[0] (for the "not preceded by a digit" rule across chunks). */
   private prevByte = 10;
@@ -179,6 +250,13 @@ export class FixScanner {
     return this.base + bufPos;
   }
 
+  /** Field index of a named tag in the current message (see slotIndex); -1 when absent or not named. */
+  named(tag: number): number {
+    if (tag >= NAMED_LIMIT) return -1;
+    const slot = SLOT_OF[tag];
+    return slot !== 0 && this.slotGen[slot] === this.generation ? this.slotIndex[slot] : -1;
+  }
+
   /** Feeds the next chunk; frames every message that is complete. */
   push(chunk: Uint8Array): void {
     const incoming = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -192,6 +270,7 @@ export class FixScanner {
       this.len = this.buf.length;
       this.pos = 0;
       if (headLength < incoming.length) {
+        this.ensureJson();
         this.run(false);
         if (this.pos >= tailLength) {
           this.prevByte = this.buf[this.pos - 1];
@@ -213,6 +292,7 @@ export class FixScanner {
       this.len = incoming.length;
       this.pos = 0;
     }
+    this.ensureJson();
     this.run(false);
     // Keep only the unfinished tail; copy it so a caller may reuse its chunk buffer.
     if (this.pos > 0) this.prevByte = this.buf[this.pos - 1];
@@ -224,6 +304,7 @@ export class FixScanner {
 
   /** Ends the input: whatever is left becomes a message, a parse error or nothing. */
   finish(): void {
+    this.ensureJson();
     this.run(true);
     this.base += this.len;
     this.buf = EMPTY;
@@ -282,7 +363,12 @@ export class FixScanner {
       }
       if (found >= 0) {
         this.checkJunk(segStart, found);
+        this.framed = false;
         const next = this.scanMessage(found, final);
+        // Reported here, not inside scanMessage: the row code is then never inlined into the
+        // framer, whose optimised code is large and slow to compile; a deopt in the rows must
+        // not throw it away.
+        if (this.framed) this.events.onMessage(this);
         if (next === NEED_MORE) {
           if (len - found > MAX_MESSAGE_BYTES) {
             this.error(FIX_ERROR_CODES.tooLong, `message longer than ${MAX_MESSAGE_BYTES} bytes without an end`, found, len, this.line);
@@ -356,6 +442,16 @@ export class FixScanner {
     }
   }
 
+  private closeGroup(level: number): void {
+    const e = groupCountError(this.stackGroup[level], this.stackCount[level], this.stackFound[level]);
+    if (e !== null) this.groupErrors.push(e);
+  }
+
+  private bigTag(tag: number): void {
+    if (!this.bigTop.has(tag)) this.bigTop.add(tag);
+    else if (!this.duplicateTags.includes(tag)) this.duplicateTags.push(tag);
+  }
+
   private error(code: string, message: string, start: number, end: number, line: number): void {
     this.events.onError(code, message, start, end, line);
   }
@@ -379,9 +475,10 @@ export class FixScanner {
     this.jsonValueEnd = je;
   }
 
-  private growJson(need: number): Buffer {
-    this.json = Buffer.alloc(Math.max(need, this.json.length * 2));
-    return this.json;
+  /** The JSON scratch fits any message of the current buffer (each byte escapes to 6 at most). */
+  private ensureJson(): void {
+    const need = 6 * this.len + 256;
+    if (this.json.length < need) this.json = Buffer.alloc(Math.max(need, this.json.length * 2));
   }
 
   /** 1 when buf[i..] holds the delimiter, 0 when not, NEED_MORE when the buffer ends inside it. */
@@ -451,19 +548,21 @@ export class FixScanner {
     let valueEnd = this.valueEnd;
     let jsonValueStart = this.jsonValueStart;
     let jsonValueEnd = this.jsonValueEnd;
-    let json = this.json;
-    if (json.length < 6 * (len - p) + 256) json = this.growJson(6 * (len - p) + 256);
+    const json = this.json;
+    // json holds 6 × (len - p) + 256 bytes at least: see ensureJson (no growth in here, where a
+    // path taken only for a new scanner's first message would deoptimise the framer).
 
-    let sum = 1; // the BeginString's delimiter counts as SOH
+    let sum = 1 + 0x38 + 0x3d; // `8=`, and the BeginString's delimiter counts as SOH
     let o = 0;
     json[o++] = 0x5b; // [
     json[o++] = 0x5b;
     json[o++] = 0x38; // 8
     json[o++] = 0x2c;
     json[o++] = 0x22;
-    for (let k = p; k < i; k++) {
-      sum += buf[k];
-      if (k >= p + 2) json[o++] = buf[k];
+    for (let k = p + 2; k < i; k++) {
+      const c = buf[k];
+      sum += c;
+      json[o++] = c;
     }
     json[o++] = 0x22;
     json[o++] = 0x5d;
@@ -475,6 +574,25 @@ export class FixScanner {
     jsonValueEnd[0] = 5 + (i - p - 2);
     let n = 1;
     i += dlen;
+
+    // Analysis state (groups, duplicates, named tags), updated per field below.
+    const gen = newGeneration();
+    if (this.duplicateTags.length) this.duplicateTags = [];
+    if (this.groupErrors.length) this.groupErrors = [];
+    if (this.bigTop.size) this.bigTop.clear();
+    const topGen = TOP;
+    const dupGen = DUP;
+    const slotOf = SLOT_OF;
+    const fieldKind = FIELD_KIND;
+    const slotIndex = this.slotIndex;
+    const slotGen = this.slotGen;
+    const slotsSet = this.slotsSet;
+    const stackGroup = this.stackGroup;
+    const stackCount = this.stackCount;
+    const stackFound = this.stackFound;
+    let slotsSetCount = 0;
+    let depth = 0;
+    topGen[8] = gen;
 
     let lines = 0;
     let valueBits = 0;
@@ -658,6 +776,15 @@ export class FixScanner {
       pendingDataTag = 0;
       if (ve < 0) {
         for (;;) {
+          // Hot path: a run of ordinary (printable ASCII) value bytes, in a loop without calls
+          // so the typed arrays' base and length stay in registers.
+          while (i < len) {
+            const c = buf[i];
+            if (special[c] !== 0) break;
+            sum += c;
+            json[o++] = c;
+            i++;
+          }
           if (i >= len) {
             if (!final) return NEED_MORE;
             ve = len;
@@ -665,13 +792,6 @@ export class FixScanner {
             break;
           }
           const c = buf[i];
-          if (special[c] === 0) {
-            // Hot path: an ordinary (printable ASCII) value byte.
-            sum += c;
-            json[o++] = c;
-            i++;
-            continue;
-          }
           if (c === d0) {
             const m = dlen === 1 ? 1 : this.delimiterAt(i, dBytes, final);
             if (m === NEED_MORE) return NEED_MORE;
@@ -711,16 +831,63 @@ export class FixScanner {
         sum += 1;
       }
       lastTerminated = terminated;
-      if (tag === 35) {
-        if (msgTypeIndex < 0 && ve > vs) msgTypeIndex = n - 1;
-      } else if (tag === 9) {
-        if (bodyStartNorm < 0) {
-          bodyStartNorm = norm;
-          declaredBodyLength = parseDigits(buf, vs, ve);
+      // Groups: a tag that is neither the group's first field nor a member ends the group.
+      while (depth > 0) {
+        const g = stackGroup[depth - 1];
+        if (tag === delimiterOf[g]) {
+          stackFound[depth - 1]++;
+          break;
         }
-      } else if (tag < 1024 && DATA_TAG_OF[tag] !== 0) {
-        pendingDataTag = DATA_TAG_OF[tag];
-        pendingDataLength = parseDigits(buf, vs, ve);
+        if (tag < MAX_GROUP && memberOf[g][tag] === 1) {
+          if (stackFound[depth - 1] === 0) this.groupErrors.push(memberBeforeDelimiterError(g, tag));
+          break;
+        }
+        this.closeGroup(--depth);
+      }
+      // Duplicates outside groups, and the chosen occurrence of each named tag.
+      if (tag < GEN_SIZE) {
+        if (depth === 0) {
+          if (topGen[tag] !== gen) {
+            topGen[tag] = gen;
+            const slot = tag < NAMED_LIMIT ? slotOf[tag] : 0;
+            if (slot !== 0) {
+              if (slotGen[slot] !== gen) {
+                slotGen[slot] = gen;
+                slotsSet[slotsSetCount++] = slot;
+              }
+              slotIndex[slot] = n - 1;
+            }
+          } else if (dupGen[tag] !== gen) {
+            dupGen[tag] = gen;
+            this.duplicateTags.push(tag);
+          }
+        } else {
+          const slot = tag < NAMED_LIMIT ? slotOf[tag] : 0;
+          if (slot !== 0 && slotGen[slot] !== gen) {
+            slotGen[slot] = gen;
+            slotIndex[slot] = n - 1;
+            slotsSet[slotsSetCount++] = slot;
+          }
+        }
+      } else if (depth === 0) this.bigTag(tag);
+      const kind = tag < KIND_SIZE ? fieldKind[tag] : 0;
+      if (kind !== 0) {
+        if (kind === KIND_MSG_TYPE) {
+          if (msgTypeIndex < 0 && ve > vs) msgTypeIndex = n - 1;
+        } else if (kind === KIND_BODY_LENGTH) {
+          if (bodyStartNorm < 0) {
+            bodyStartNorm = norm;
+            declaredBodyLength = parseDigits(buf, vs, ve);
+          }
+        } else if (kind === KIND_DATA_LENGTH) {
+          pendingDataTag = DATA_TAG_OF[tag];
+          pendingDataLength = parseDigits(buf, vs, ve);
+        } else if (depth < MAX_DEPTH) {
+          stackGroup[depth] = groupByCountTag[tag] - 1;
+          stackCount[depth] = parseDigits(buf, vs, ve);
+          stackFound[depth] = 0;
+          depth++;
+        }
       }
       if (cutInsideField) {
         end = len;
@@ -751,6 +918,17 @@ export class FixScanner {
       this.error(FIX_ERROR_CODES.missingMsgType, 'message without MsgType (35)', p, end, msgLine);
       return end;
     }
+    // CheckSum (never a group member) ends every open group, and is noted like any field.
+    while (depth > 0) this.closeGroup(--depth);
+    if (checksumPresent) {
+      if (topGen[10] !== gen) topGen[10] = gen;
+      else if (dupGen[10] !== gen) {
+        dupGen[10] = gen;
+        this.duplicateTags.push(10);
+      }
+    }
+    this.slotsSetCount = slotsSetCount;
+    this.generation = gen;
     this.msgStart = p;
     this.msgEnd = end;
     this.msgLine = msgLine;
@@ -762,7 +940,7 @@ export class FixScanner {
     this.checksumOk = checksumPresent && checksumValue === (sum & 255);
     this.bodyLengthOk = declaredBodyLength >= 0 && bodyStartNorm >= 0 && declaredBodyLength === bodyNorm;
     this.valueBits = valueBits;
-    this.events.onMessage(this);
+    this.framed = true;
     return end;
   }
 }

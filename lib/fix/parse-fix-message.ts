@@ -1,5 +1,4 @@
 import { decodeValue } from './fix-fields-json';
-import { FixMessageAnalysis } from './fix-message-analysis';
 import { FIX_DELIMITERS, FixScanner, type FixDelimiterName, type FixScanEvents } from './fix-scanner';
 
 // Pure helpers over one message's bytes (the drill-down shows a message from its stored byte
@@ -36,11 +35,9 @@ export interface FixParseProblem {
 /** Collects messages and parse errors as plain objects (a class, not closures: see fix-scanner's hot path). */
 class MessageCollector implements FixScanEvents {
   readonly out: Array<ParsedFixMessage | FixParseProblem> = [];
-  private readonly analysis = new FixMessageAnalysis();
   scanner!: FixScanner;
 
   onMessage(s: FixScanner): void {
-    this.analysis.analyze(s);
     const fields: Array<[number, string]> = [];
     for (let k = 0; k < s.nFields; k++) fields.push([s.tags[k], decodeValue(s, k)]);
     this.out.push({
@@ -52,8 +49,8 @@ class MessageCollector implements FixScanEvents {
       bodyLengthOk: s.bodyLengthOk,
       checksumOk: s.checksumOk,
       checksumPresent: s.checksumPresent,
-      duplicateTags: [...this.analysis.duplicateTags],
-      groupErrors: [...this.analysis.groupErrors],
+      duplicateTags: [...s.duplicateTags],
+      groupErrors: [...s.groupErrors],
       offset: s.offsetOf(s.msgStart),
       length: s.msgEnd - s.msgStart,
       line: s.msgLine,

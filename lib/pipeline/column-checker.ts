@@ -1,7 +1,7 @@
 import type { ColumnSpec, ColumnType } from '../contracts/column-type';
 import { resolveTemporalFormat, temporalKindOf, type TemporalFormat } from '../contracts/temporal-format';
 import { checkBoolean } from './lexical/boolean';
-import { checkDecimal } from './lexical/decimal';
+import { decimalCheck } from './lexical/decimal';
 import { checkFloat64 } from './lexical/float64';
 import { checkInt64 } from './lexical/int64';
 import { readPattern } from './lexical/pattern';
@@ -104,10 +104,9 @@ export function compileValueCheck(type: ColumnType, format: string | undefined):
     }
   } else {
     switch (type.kind) {
-      case 'decimal': {
-        const { precision, scale } = type;
-        return (text) => checkDecimal(text, precision, scale);
-      }
+      case 'decimal':
+        // format: none or fix_float (no '+'), lib/pipeline/lexical/decimal.ts (F, issue 10)
+        return decimalCheck(type.precision, type.scale, format);
       case 'enum':
         return enumCheck(type.values);
       case 'list':

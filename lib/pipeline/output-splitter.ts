@@ -101,7 +101,13 @@ function position(v: unknown): number | null {
   return typeof v === 'number' ? v : v === null || v === undefined || v === '' ? null : Number(v);
 }
 
-export function createOutputSplitter(opts: { contract: ContractDocument; validator: CompiledValidator; lineage: Lineage }): OutputSplitter {
+export function createOutputSplitter(opts: {
+  contract: ContractDocument;
+  validator: CompiledValidator;
+  lineage: Lineage;
+  /** Receives the per-row digests of result_hash (result-hasher.ts); byte-range workers write them out. */
+  onRowDigests?: (digests: Buffer, header: Buffer) => void;
+}): OutputSplitter {
   const { validator, lineage } = opts;
   const contractCols = validator.columns;
   const contractSet: ReadonlySet<string> = new Set(contractCols);
@@ -112,6 +118,7 @@ export function createOutputSplitter(opts: { contract: ContractDocument; validat
   const hasher = createStagedResultHasher({
     constants: { _cf_source_hash: lineage.sourceHash, _cf_parser_version: lineage.parserVersion, _cf_contract_hash: lineage.contractHash },
     columns: stagedColumns.map((c) => c.name),
+    onRowDigests: opts.onRowDigests,
   });
   let encodeValid: ((row: Record<string, unknown>) => string) | null = null;
   let writeStaged: ReturnType<CompiledValidator['stagedBufferWriter']> | null = null;

@@ -165,7 +165,9 @@ export function putTextCell(buf: Buffer, p: number, s: string): number {
     return p + 2;
   }
   // Long values (a FIX message's `fields` JSON): one regex scan and the native UTF-8 encoder
-  // beat the per-char loop (measured ~10 % of the whole fused path on FIX order events).
+  // beat the per-char loop (measured ~10 % of the whole fused path on FIX order events), and
+  // beat writing first and scanning the written bytes (measured 280 against 490 ns per
+  // 330-char value).
   if (n > LONG_TEXT) return p + buf.write(NEEDS_QUOTING.test(s) ? encodeTextCell(s) : s, p, 'utf8');
   const start = p;
   for (let j = 0; j < n; j++) {

@@ -85,6 +85,32 @@ function numberCell(n: number): string {
   return String(n);
 }
 
+/** Bytes a position cell may take (String of any finite number, or of Number(text), is shorter). */
+const POSITION_CELL_BUDGET = 32;
+
+/**
+ * Writes the position cell of `v` at `p` (exactly positionCell's text); returns the new end.
+ * Non-negative safe integers (every line number, index, offset and length a parser emits) are
+ * written digit by digit, with no string built per row; anything else goes through positionCell.
+ */
+export function putPositionCell(buf: Buffer, p: number, v: unknown): number {
+  if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v) {
+    let n = v;
+    let digits = 1;
+    for (let d = 10; d <= n; d *= 10) digits++;
+    const end = p + digits;
+    let q = end;
+    do {
+      const r = n % 10;
+      buf[--q] = 48 + r;
+      n = (n - r) / 10;
+    } while (n > 0);
+    return end;
+  }
+  const text = positionCell(v);
+  return text.length === 0 ? p : putCanonicalCell(buf, p, text);
+}
+
 /** Receives the violations of the last call (null when the row is valid). */
 export interface StagedViolationSink {
   violations: Violation[] | null;
@@ -132,30 +158,29 @@ export function compileStagedBufferWriter(specs: readonly ColumnSpec[], checks: 
     );
   });
   lines.push('  sink.violations = bad;', '  if (bad !== null) return false;');
-  // Position cells (text of a number, '' for NULL), then the byte budget: 3 per char + 3 per cell.
+  // The byte budget: 3 per char of a value + 3 per cell, a fixed budget per position cell.
   const lengths: string[] = [];
+  let positions = 0;
   layout.forEach((c, i) => {
     if (i < specs.length) lengths.push(`(t${i} === null ? 0 : t${i}.length)`);
-    else if (!c.constant) {
-      lines.push(`  const p${i} = pos(row[${JSON.stringify(POSITION_SOURCE[c.name])}]);`);
-      lengths.push(`p${i}.length`);
-    }
+    else if (!c.constant) positions++;
   });
-  lines.push(`  const buf = out.reserve(3 * (${lengths.join(' + ')}) + ${3 * layout.length + 1});`, '  let p = out.used;');
+  lines.push(`  const buf = out.reserve(3 * (${lengths.join(' + ')}) + ${3 * layout.length + 1 + positions * POSITION_CELL_BUDGET});`, '  let p = out.used;');
   layout.forEach((c, i) => {
     if (i > 0) lines.push('  buf[p++] = 31;');
     if (i < specs.length) {
       const put = isTextDuckdbType(c.duckdbType) ? 'putText' : 'putCanon';
       lines.push(`  if (t${i} !== null) p = ${put}(buf, p, t${i});`);
     } else if (!c.constant) {
-      lines.push(`  if (p${i}.length > 0) p = putCanon(buf, p, p${i});`);
+      // Position cells: the text of a number ('' for NULL), written without a string per row.
+      lines.push(`  p = putPos(buf, p, row[${JSON.stringify(POSITION_SOURCE[c.name])}]);`);
     }
   });
   lines.push('  buf[p++] = 10;', '  out.used = p;', '  out.rows++;', '  return true;', '};');
-  const params = ['CF', 'nullV', 'valueText', 'pos', 'putText', 'putCanon', ...checks.map((_, i) => `c${i}`)];
+  const params = ['CF', 'nullV', 'valueText', 'putPos', 'putText', 'putCanon', ...checks.map((_, i) => `c${i}`)];
   try {
     const factory = new Function(...params, lines.join('\n')) as (...args: unknown[]) => StagedBufferWriter;
-    return factory(CheckFailure, nullViolation, valueText, positionCell, putTextCell, putCanonicalCell, ...checks);
+    return factory(CheckFailure, nullViolation, valueText, putPositionCell, putTextCell, putCanonicalCell, ...checks);
   } catch {
     // No generated code allowed (a Content-Security-Policy without 'unsafe-eval'): same rules, interpreted.
     const writeLine = interpretedStagedLineWriter(specs, checks, layout);

@@ -12,6 +12,8 @@ export const PERMISSIONS = [
   'uploads.create', // upload FIX logs and confirmation files (starts jobs)
   'quarantine.read', // quarantined rows and parse errors of a job
   'quarantine.replay', // re-validate quarantined rows under the approved contract and promote those that pass
+  'quarantine.settings', // change the global quarantine setting (the layer between built-in default and contract policy)
+  'quarantine.override', // set a per-upload quarantine override (the top layer of the settings cascade)
   'breaks.read', // breaks list, ClOrdID drill-down, raw FIX bytes
   'breaks.write', // assign, comment, resolve breaks
   'breaks.export', // CSV export of breaks
@@ -28,11 +30,11 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  ops: ['jobs.read', 'uploads.create', 'quarantine.read', 'quarantine.replay', 'contracts.read', 'pipelines.read', 'pipelines.run', 'pipelines.apply'],
+  ops: ['jobs.read', 'uploads.create', 'quarantine.read', 'quarantine.replay', 'quarantine.override', 'contracts.read', 'pipelines.read', 'pipelines.run', 'pipelines.apply'],
   analyst: ['jobs.read', 'quarantine.read', 'breaks.read', 'breaks.write', 'breaks.export', 'contracts.read'],
   author: ['jobs.read', 'quarantine.read', 'quarantine.replay', 'contracts.read', 'contracts.propose'],
   reviewer: ['jobs.read', 'quarantine.read', 'contracts.read', 'contracts.review'],
-  admin: ['jobs.read', 'quarantine.read', 'breaks.read', 'contracts.read', 'users.manage', 'audit.read', 'retention.manage', 'pipelines.read', 'pipelines.run', 'pipelines.apply'],
+  admin: ['jobs.read', 'quarantine.read', 'quarantine.settings', 'breaks.read', 'contracts.read', 'users.manage', 'audit.read', 'retention.manage', 'pipelines.read', 'pipelines.run', 'pipelines.apply'],
 };
 
 export interface UserWithRoles {

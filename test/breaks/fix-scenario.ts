@@ -295,7 +295,7 @@ export function confirmationRows(rows: Row[], jobId = 'job-conf'): Row[] {
 
 const RESET_TABLES = [
   'fix_order_events', 'fix_session_events', 'confirmations', 'breaks', 'break_events', 'break_comments', 'order_chain_members',
-  'order_chains', 'order_fills', 'counterparty_matches',
+  'order_chains', 'order_fills', 'counterparty_matches', 'order_chain_messages',
 ];
 
 /** Empties the warehouse and break tables (one database per test file keeps the suite fast). */

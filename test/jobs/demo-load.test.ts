@@ -43,6 +43,12 @@ describe('demo data on first start', () => {
     while (!first.jobIds.every((id) => released.has(id))) await new Promise((r) => setTimeout(r, 20));
     await dispatcher.breakDetectionIdle();
     expect(Number((await env.db.all<{ n: string }>(`SELECT count(*) AS n FROM breaks`))[0].n)).toBeGreaterThan(0);
+    // Each job records the detection pass that covered it (the job API and the end-to-end bench read it).
+    for (const id of first.jobIds) {
+      const job = await waitForJob(env.db, id, (j) => typeof j.metrics?.breaks_detected_at === 'string', 10_000);
+      expect(job.metrics).toMatchObject({ breaks_detect_ms: expect.any(Number), rows: expect.any(Number) });
+      expect(job.metrics).not.toHaveProperty('breaks_error');
+    }
 
     const again = await loadDemoIfFirstStart({ db: env.db, dataDir: env.dataDir, orders: 60, seed: 7, env: {} });
     expect(again.loaded).toBe(false);

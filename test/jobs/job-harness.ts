@@ -1,7 +1,7 @@
 // A real DuckDB file in a temp data directory with the core and jobs migrations, the demo
 // contracts seeded, and helpers to upload a file the way the upload route does and to wait
 // for a job state by polling the database (no sleeps of fixed length decide anything).
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -21,8 +21,11 @@ export interface JobsEnv {
   cleanup(): Promise<void>;
 }
 
-/** The migrations promotion and break detection (run after it) depend on; later areas' ones are left out. */
-const MIGRATIONS = ['001_core.sql', '002_jobs.sql', '003_breaks.sql'];
+/**
+ * Every migration of db/migrations, as the server applies them: promotion, break detection (run
+ * after it: 006 added its tables) and claim (the quarantine settings cascade, 007) depend on them.
+ */
+const MIGRATIONS = readdirSync(path.join(process.cwd(), 'db', 'migrations')).filter((f) => /^\d{3}_.*\.sql$/.test(f)).sort();
 
 export async function openJobsEnv(): Promise<JobsEnv> {
   const root = mkdtempSync(path.join(tmpdir(), 'wb-jobs-'));
@@ -78,6 +81,19 @@ export async function waitForJob(db: OpenDb, id: string, done: (job: JobRow) => 
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`job ${id} did not reach the expected state; last: ${JSON.stringify(last && { status: last.status, attempts: last.attempts, error: last.error_code, msg: last.error_message })}`);
+}
+
+/**
+ * Resolves at the dispatcher's next 'released' event for `jobId` (any job when omitted): the job
+ * row turns final inside the release's transaction, and the staging files are moved or deleted
+ * after it, so file checks wait for this. Subscribe before the release can happen.
+ */
+export function nextRelease(events: { on(event: string, fn: (e: { jobId: string }) => void): unknown }, jobId?: string): Promise<void> {
+  return new Promise((resolve) => {
+    events.on('released', (e) => {
+      if (jobId === undefined || e.jobId === jobId) resolve();
+    });
+  });
 }
 
 export const isFinal = (j: JobRow) => j.status === 'SUCCESS' || j.status === 'PARTIAL_SUCCESS' || j.status === 'FAILED';

@@ -8,7 +8,7 @@ import { createDispatcher, type Dispatcher } from '../../lib/server/jobs/dispatc
 import { recoverOnStart } from '../../lib/server/jobs/recover-on-start';
 import { seedDefaultContracts } from '../../lib/server/jobs/seed-default-contracts';
 import { buildFixLog } from './fix-fixture';
-import { isFinal, openJobsEnv, uploadFile, waitForJob, type JobsEnv } from './job-harness';
+import { isFinal, nextRelease, openJobsEnv, uploadFile, waitForJob, type JobsEnv } from './job-harness';
 
 describe('promotion atomicity', () => {
   let env: JobsEnv;
@@ -29,9 +29,11 @@ describe('promotion atomicity', () => {
     // fix_session_events exists with a column typed differently from the approved contract:
     // fix_order_events is loaded first in the transaction, then the session output is refused.
     await env.db.run(`CREATE TABLE fix_session_events (msg_seq_num VARCHAR, _cf_job_id VARCHAR)`);
+    const released = nextRelease(dispatcher.events);
     await dispatcher.start();
     const upload = await uploadFile(env, buildFixLog({ orders: 5 }), { kind: 'fix', filename: 'conflict.fix' });
     const job = await waitForJob(env.db, upload.job_ids[0], isFinal);
+    await released; // staging is discarded after the FAILED job's transaction
     expect(job.status).toBe('FAILED');
     expect(job.error_code).toBe('promotion.schema_conflict');
     expect(job.error_message).toContain('msg_seq_num');

@@ -11,7 +11,7 @@ import { createDispatcher, type Dispatcher } from '../../lib/server/jobs/dispatc
 import type { Recovery } from '../../lib/server/jobs/recover-on-start';
 import { seedDefaultContracts } from '../../lib/server/jobs/seed-default-contracts';
 import { buildFixLog } from './fix-fixture';
-import { isFinal, openJobsEnv, uploadFile, waitForJob, type JobsEnv } from './job-harness';
+import { isFinal, nextRelease, openJobsEnv, uploadFile, waitForJob, type JobsEnv } from './job-harness';
 
 function alive(pid: number): boolean {
   try {
@@ -78,6 +78,7 @@ describe('server restart', () => {
     dispatcher = await createDispatcher({ db, dataDir: env.dataDir, concurrency: 1, pollMs: 100, breakDetection: false });
     let recovery: Recovery | null = null;
     dispatcher.events.on('recovered', (r: Recovery) => (recovery = r));
+    const released = nextRelease(dispatcher.events, jobId);
     await dispatcher.start();
     expect(recovery).toMatchObject({ requeued: [jobId], removedStaging: [jobId], rolledForward: [] });
 
@@ -91,6 +92,7 @@ describe('server restart', () => {
     ]);
     const rows = await db.all<{ n: string }>(`SELECT count(*) AS n FROM fix_order_events WHERE _cf_job_id = ?`, [jobId]);
     expect(Number(rows[0].n)).toBe(9000);
+    await released; // the renames out of staging follow the promotion's commit
     expect(readdirSync(path.join(env.dataDir, 'staging'))).toEqual([]);
   });
 });

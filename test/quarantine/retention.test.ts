@@ -1,7 +1,8 @@
 // Retention on real jobs: upload A and job A are aged 40 days, upload B 40 days too but job B is
 // recent (an upload a job inside the window refers to is kept). A dry run reports and changes
 // nothing; a purge of 30 days removes exactly job A's quarantined rows, upload A's row and file
-// (and job A's quarantine.parquet in the warehouse), writes one audit entry; only admins may.
+// (and job A's quarantine.parquet in the warehouse, and its replayed rows kept in the replay
+// trail), writes one audit entry; only admins may.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,8 +66,13 @@ describe('retention', () => {
     const warehouseA = path.join(w.dataDir, 'warehouse', 'confirmations', `job=${w.jobA}`, 'quarantine.parquet');
     const warehouseB = path.join(w.dataDir, 'warehouse', 'confirmations', `job=${w.jobB}`, 'quarantine.parquet');
     expect(existsSync(warehouseA)).toBe(true);
+    // Replayed rows moved out of quarantine (the replay trail) age with their job too.
+    for (const job of [w.jobA, w.jobB]) {
+      await w.db.run(`INSERT INTO quarantine_replayed_rows (job_id, output, q_row, replay_id, row_json) VALUES (?, 'confirmations', 999, 'rp', '{}')`, [job]);
+    }
     const summary = await purgeRetention(w.db, 'q_admin', w.dataDir, { days: 30, dryRun: false });
-    expect(summary).toMatchObject({ dry_run: false, tables: { confirmations_quarantine: BAD_A.length, uploads: 1 } });
+    expect(summary).toMatchObject({ dry_run: false, tables: { confirmations_quarantine: BAD_A.length, quarantine_replayed_rows: 1, uploads: 1 } });
+    expect(await w.db.all(`SELECT job_id FROM quarantine_replayed_rows`)).toEqual([{ job_id: w.jobB }]);
     const after = await snapshot();
     expect(after.quarantine).toEqual({ [w.jobB]: BAD_B.length });
     expect(after.uploads).toEqual(before.uploads.filter((id) => id !== w.uploadA.id));

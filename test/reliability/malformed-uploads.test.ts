@@ -12,6 +12,7 @@ import { defaultContractFor } from '../../lib/contracts/default-contract';
 import { getParser } from '../../lib/parsers/registry';
 import { runPipeline, type RunResult } from '../../worker/run-pipeline';
 import { makeTempDir } from '../app/temp-db';
+import { sampleRss } from './load-harness';
 import { MALFORMED_CLASSES, malformedFiles, SUITE_LIMITS, type MalformedClass } from './malformed-files';
 
 type Handler = (req: Request, ctx: unknown) => Promise<Response>;
@@ -19,6 +20,14 @@ const BASE = 'http://workbench.test';
 const SEED = Number(process.env.MALFORMED_SEED ?? 20241126);
 /** Accepted files per class that also go through the pipeline (the rest only through the upload). */
 const PIPELINE_PER_CLASS = 2;
+/**
+ * Server memory bound (docs/reliability.md, "Load and memory"): this process is the server (the
+ * upload route and the pipeline run in it); its RSS, sampled every 50 ms during the run, may
+ * grow by at most this much over its RSS before the first file. The largest files are 12 MB
+ * (the size limit), a 16 MB gzip bomb and 10 MB lines: a handler that buffered whole bodies
+ * many times over, or a leak per file, would cross it.
+ */
+const RSS_GROWTH_BOUND_BYTES = 512 * 1024 * 1024;
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -104,6 +113,8 @@ describe('malformed uploads', () => {
       const perClass = new Map<string, { files: number; pipelined: number }>();
       const stagingRoot = path.join(tempRoot, 'staging');
       let k = 0;
+      const rssBefore = process.memoryUsage.rss();
+      const rss = sampleRss(50);
       for (const f of malformedFiles(SEED)) {
         const what = `${f.className} #${f.index} (seed ${SEED})`;
         const res = await uploads(
@@ -134,6 +145,9 @@ describe('malformed uploads', () => {
         });
         checkPipeline(f.cls, run, what);
       }
+      const rssMax = rss.stop().max;
+      console.log(`[malformed] server RSS before ${(rssBefore / 2 ** 20).toFixed(0)} MiB, max ${(rssMax / 2 ** 20).toFixed(0)} MiB (growth bound ${RSS_GROWTH_BOUND_BYTES / 2 ** 20} MiB)`);
+      expect(rssMax - rssBefore, 'server RSS growth during the malformed uploads').toBeLessThanOrEqual(RSS_GROWTH_BOUND_BYTES);
       // Every class was exercised, and every accepted class went through the pipeline.
       for (const cls of MALFORMED_CLASSES) {
         expect(perClass.get(cls.name)?.files, cls.name).toBeGreaterThan(0);

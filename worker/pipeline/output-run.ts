@@ -21,6 +21,8 @@ export interface OutputRunContext {
   processedAt: Date;
   parserId: string;
   parserVersion: string;
+  /** Per-row digests of result_hash, per output (a byte-range run writes them for the merge; E, issue 9). */
+  onRowDigests?: (output: string, digests: Buffer, header: Buffer) => void;
 }
 
 /**
@@ -84,6 +86,7 @@ export class OutputRun {
           parserVersion: this.ctx.parserVersion,
           contractHash: this.contractHash!,
         },
+        onRowDigests: this.ctx.onRowDigests ? (d, h) => this.ctx.onRowDigests!(this.name, d, h) : undefined,
       });
     }
     // The fused path: valid rows arrive as staged text in ~4 MB chunks (no per-row objects);

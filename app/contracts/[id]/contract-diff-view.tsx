@@ -45,6 +45,11 @@ export function ContractDiffView({ a, b, left, right }: { a: number; b: number; 
             <td className="mono">{JSON.stringify(left.quarantine)}</td>
             <td className="mono">{JSON.stringify(right.quarantine)}</td>
           </tr>
+          <tr>
+            <td>inherited from the settings cascade</td>
+            <td className="mono">{left.quarantine_inherit?.join(', ') || 'none (all stated)'}</td>
+            <td className="mono">{right.quarantine_inherit?.join(', ') || 'none (all stated)'}</td>
+          </tr>
         </tbody>
       </table>
       <h3>Changes from v{a} to v{b}</h3>

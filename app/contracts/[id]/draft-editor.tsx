@@ -54,6 +54,10 @@ export function DraftEditor({ contractId, version, initial }: { contractId: stri
         Draft v{version} (JSON)
         <textarea aria-label="Contract document" className="mono" rows={24} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />
       </label>
+      <p className="muted">
+        The contract states every value of <code>quarantine</code> except those listed in <code>quarantine_inherit</code> (e.g.{' '}
+        <code>&quot;quarantine_inherit&quot;: [&quot;allow_quarantine&quot;]</code>), which come from the global setting or the built-in default.
+      </p>
       {problems.length === 0 ? (
         <p className="status-ok">Valid contract document.</p>
       ) : (

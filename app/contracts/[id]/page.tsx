@@ -62,7 +62,9 @@ export default async function ContractPage({ params, searchParams }: { params: P
         ? 'You authored or edited this version: another reviewer must approve or reject it (four eyes).'
         : null,
     blockedReason: selected.approval_block?.blocked ? selected.approval_block.reason : null,
-    note: selected.approval_block?.note ?? null,
+    note:
+      selected.approval_block?.note ??
+      (selected.approval_block?.observed_source ? `Checked against the data observed in ${selected.approval_block.observed_source}.` : null),
   };
 
   const docOf = (n: number | null): ContractDocument | null => {

@@ -1,6 +1,7 @@
 'use client';
 // Replay of quarantined rows under the contract in force: choose jobs, run a dry run (how many
-// rows would pass, what still fails), then replay (promotes the rows that pass; audited).
+// rows would pass, what still fails, which open breaks they touch), then replay (promotes the rows
+// that pass and moves them out of quarantine; audited). Used on the contract and quarantine pages.
 import { useState } from 'react';
 import { contractApi } from '../contract-api';
 import { useHydrated } from '../use-hydrated';
@@ -18,6 +19,54 @@ interface Report {
   promoted: number;
   contract: { version: number; content_hash: string };
   jobs: { job_id: string; candidates: number; would_pass: number; still_failing: number; violations: Record<string, number>; promoted: number }[];
+  breaks?: {
+    total: number;
+    may_close: number;
+    by_class: Record<string, number>;
+    items: { break_id: string; class: string; cl_ord_id: string | null; status: string; effect: 'may_close' | 'may_change'; matched_by: string }[];
+  };
+}
+
+function BreaksTouched({ breaks, dryRun }: { breaks: NonNullable<Report['breaks']>; dryRun: boolean }) {
+  if (breaks.total === 0) return <p data-testid="replay-breaks">No open break is touched by these rows.</p>;
+  return (
+    <div data-testid="replay-breaks">
+      <p>
+        {dryRun ? 'Breaks that would change' : 'Breaks to re-check at the next detection run'}: {breaks.total} open ({breaks.may_close} may close;{' '}
+        {Object.entries(breaks.by_class)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}
+        ).
+      </p>
+      <table aria-label="Breaks that would change">
+        <thead>
+          <tr>
+            <th>Break</th>
+            <th>Class</th>
+            <th>ClOrdID</th>
+            <th>Status</th>
+            <th>Effect</th>
+            <th>Matched by</th>
+          </tr>
+        </thead>
+        <tbody>
+          {breaks.items.map((b) => (
+            <tr key={b.break_id}>
+              <td className="mono" title={b.break_id}>
+                {b.break_id.slice(0, 12)}
+              </td>
+              <td className="mono">{b.class}</td>
+              <td className="mono">{b.cl_ord_id ? <a href={`/orders/${encodeURIComponent(b.cl_ord_id)}`}>{b.cl_ord_id}</a> : '–'}</td>
+              <td>{b.status}</td>
+              <td>{b.effect === 'may_close' ? 'may close' : 'may change'}</td>
+              <td className="mono">{b.matched_by}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {breaks.items.length < breaks.total && <p className="muted">First {breaks.items.length} of {breaks.total} shown.</p>}
+    </div>
+  );
 }
 
 export function ReplayPanel({ output, candidates }: { output: string; candidates: Candidate[] }) {
@@ -88,6 +137,7 @@ export function ReplayPanel({ output, candidates }: { output: string; candidates
               </li>
             ))}
           </ul>
+          {report.breaks && <BreaksTouched breaks={report.breaks} dryRun={report.dry_run} />}
         </div>
       )}
       {error && (

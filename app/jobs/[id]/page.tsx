@@ -7,6 +7,7 @@ import { hasPermission } from '../../../lib/server/permissions';
 import { jobForDetail, jobQuarantineSummary } from '../../../lib/server/jobs/jobs-service';
 import { formatBytes, formatCount, formatPct, formatTime, statusClass } from '../job-format';
 import { JobLiveStatus } from './job-live-status';
+import { QuarantineSettingsTable } from './quarantine-settings-table';
 
 export const dynamic = 'force-dynamic';
 
@@ -98,6 +99,8 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
               ))}
         </tbody>
       </table>
+
+      <QuarantineSettingsTable jobId={job.id} started={job.status !== 'QUEUED' && job.status !== 'AWAITING_CONTRACT'} />
 
       {quarantine && (
         <section aria-labelledby="quarantine-heading">

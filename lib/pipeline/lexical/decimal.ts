@@ -77,6 +77,24 @@ export function checkDecimal(text: string, precision: number, scale: number): st
   return (negative ? '-' : '') + intText + fracText;
 }
 
+/**
+ * The FIX float (contract format `fix_float`, lib/contracts/decimal-format.ts): the decimal text
+ * above without a '+' sign. A leading '+' is `format_invalid` (it is not FIX; storing the unsigned
+ * value would rewrite the source silently); everything else is judged by checkDecimal.
+ */
+export function checkFixFloat(text: string, precision: number, scale: number): string | CheckFailure {
+  if (text.charCodeAt(0) === 43) {
+    return new CheckFailure('format_invalid', `${quoteValue(text)} is not a FIX float (a FIX float has no '+' sign)`);
+  }
+  return checkDecimal(text, precision, scale);
+}
+
+/** The value check of a decimal(p,s) column for its contract `format` (none, or `fix_float`). */
+export function decimalCheck(precision: number, scale: number, format: string | undefined): (text: string) => string | CheckFailure {
+  if (format === 'fix_float') return (text) => checkFixFloat(text, precision, scale);
+  return (text) => checkDecimal(text, precision, scale);
+}
+
 /** Digits of a decimal text (no rewriting), or null when it is not decimal text. For schema inference. */
 export function measureDecimal(text: string): { intDigits: number; fracDigits: number } | null {
   const r = checkDecimal(text, 2000, 1000);

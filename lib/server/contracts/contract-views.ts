@@ -80,7 +80,7 @@ export async function contractDetail(db: Db, contractId: string): Promise<Contra
       const parsed = parseContractDocument(v.document);
       block = parsed.ok
         ? await approvalBlockFor(db, v.scope_id, parsed.contract)
-        : { blocked: true, reason: 'The stored document is not a valid contract.', note: null, observed_source: null, diff: null };
+        : { blocked: true, reason: 'The stored document is not a valid contract.', note: null, observed_source: null, diff: null, checks: [] };
     }
     out.push({
       ...summary(v),

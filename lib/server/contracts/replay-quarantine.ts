@@ -5,13 +5,17 @@
 // hash, offsets, parser version of that job; _cf_contract_hash of the amendment), marks them
 // replayed (quarantine_replays, never promoted twice) and appends one audit entry — all in one
 // transaction. Values go in as the validator's canonical text through SQL casts (exact).
+// Promoted rows leave <output>_quarantine (it lists open quarantine only): each original row, with
+// every value and violation, moves to quarantine_replayed_rows (the audit trail; the job's
+// quarantine.parquet in the warehouse stays too). Dry run and replay both report the open breaks
+// the rows that pass touch (replay-break-effects.ts).
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../../db/open';
+import { getDb, type Db } from '../../../db/open';
 import { findApprovedContract } from '../../../db/jobs/contract-queries';
 import { getJob } from '../../../db/jobs/job-queries';
 import { ensureTable, LINEAGE_COLUMNS, quarantineTableName, tableColumns } from '../../../db/jobs/warehouse-tables';
 import { quoteIdent } from '../../../db/sql';
-import { duckdbTypeOf, parseContractDocument, scopeId, type ContractDocument } from '../../contracts';
+import { canonicalJson, duckdbTypeOf, parseContractDocument, scopeId, type ContractDocument } from '../../contracts';
 import { compileValidator } from '../../pipeline/compile-validator';
 import { parserRowFromQuarantine } from '../../pipeline/replay-row';
 import { appendAudit } from '../audit/append-audit';
@@ -20,6 +24,7 @@ import { contractOutputsOf } from '../jobs/approved-contracts';
 import { findParser } from '../jobs/parsers-for-upload';
 import { requireActorPermission, type Actor } from './contract-actor';
 import { contractTransaction } from './contract-transaction';
+import { addReplayKeys, affectedBreaks, emptyReplayKeys, type ReplayBreakReport } from './replay-break-effects';
 
 export interface ReplayRequest {
   output: string;
@@ -46,6 +51,8 @@ export interface ReplayReport {
   jobs: ReplayJobReport[];
   would_pass: number;
   promoted: number;
+  /** Open breaks the rows that pass touch (by break id, class, ClOrdID), and what they may do to them. */
+  breaks: ReplayBreakReport;
 }
 
 interface JobLineage {
@@ -79,6 +86,31 @@ async function pendingRows(tx: Db, table: string, jobId: string, output: string)
        AND NOT EXISTS (SELECT 1 FROM quarantine_replays r WHERE r.job_id = q._cf_job_id AND r.output = ? AND r.q_row = q._q_row)
      ORDER BY q._q_row`,
     [jobId, output],
+  );
+}
+
+/**
+ * Rows replayed before replays moved them out (marked in quarantine_replays, still in the table)
+ * join the trail the first time a later replay touches their job.
+ */
+async function moveLegacyReplayed(tx: Db, table: string, jobId: string, output: string): Promise<void> {
+  const legacy = await tx.all<Record<string, unknown>>(
+    `SELECT q.*, r.replay_id AS _legacy_replay_id FROM ${quoteIdent(table)} q
+     JOIN quarantine_replays r ON r.job_id = q._cf_job_id AND r.output = ? AND r.q_row = q._q_row
+     WHERE q._cf_job_id = ?`,
+    [output, jobId],
+  );
+  if (legacy.length === 0) return;
+  for (const row of legacy) {
+    const { _legacy_replay_id: replayId, ...q } = row;
+    await tx.run(
+      `INSERT INTO quarantine_replayed_rows (job_id, output, q_row, replay_id, row_json) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      [jobId, output, String(q._q_row), String(replayId), canonicalJson(q)],
+    );
+  }
+  await tx.run(
+    `DELETE FROM ${quoteIdent(table)} WHERE _cf_job_id = ? AND _q_row IN (SELECT q_row FROM quarantine_replays WHERE job_id = ? AND output = ?)`,
+    [jobId, jobId, output],
   );
 }
 
@@ -143,7 +175,9 @@ export async function replayQuarantine(db: Db, actor: Actor, req: ReplayRequest)
       }
     }
     const reports: ReplayJobReport[] = [];
+    const keys = emptyReplayKeys();
     for (const job of jobs) {
+      if (!req.dryRun && hasQuarantine) await moveLegacyReplayed(tx, qTable, job.id, req.output);
       const report: ReplayJobReport = { job_id: job.id, candidates: 0, would_pass: 0, still_failing: 0, violations: {}, promoted: 0 };
       const rows = hasQuarantine ? await pendingRows(tx, qTable, job.id, req.output) : [];
       report.candidates = rows.length;
@@ -155,6 +189,7 @@ export async function replayQuarantine(db: Db, actor: Actor, req: ReplayRequest)
           continue;
         }
         report.would_pass++;
+        addReplayKeys(keys, r.values);
         if (req.dryRun) continue;
         await promoteRow(tx, req.output, contract, approved.content_hash, job, q, r.values);
         await tx.run(
@@ -162,12 +197,28 @@ export async function replayQuarantine(db: Db, actor: Actor, req: ReplayRequest)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
           [job.id, req.output, String(q._q_row), replayId, approved.contract_id, approved.version, approved.content_hash, actor.username],
         );
+        await tx.run(`INSERT INTO quarantine_replayed_rows (job_id, output, q_row, replay_id, row_json) VALUES (?, ?, ?, ?, ?)`, [
+          job.id,
+          req.output,
+          String(q._q_row),
+          replayId,
+          canonicalJson(q),
+        ]);
         report.promoted++;
+      }
+      if (report.promoted > 0) {
+        // Out of open quarantine: the rows this replay promoted (kept in quarantine_replayed_rows).
+        await tx.run(
+          `DELETE FROM ${quoteIdent(qTable)} WHERE _cf_job_id = ?
+             AND _q_row IN (SELECT q_row FROM quarantine_replays WHERE replay_id = ? AND job_id = ? AND output = ?)`,
+          [job.id, replayId, job.id, req.output],
+        );
       }
       reports.push(report);
     }
     const wouldPass = reports.reduce((n, r) => n + r.would_pass, 0);
     const promoted = reports.reduce((n, r) => n + r.promoted, 0);
+    const breaks = await affectedBreaks(tx, req.output, keys);
     if (!req.dryRun) {
       await appendAudit(tx, {
         actor: actor.username,
@@ -179,6 +230,8 @@ export async function replayQuarantine(db: Db, actor: Actor, req: ReplayRequest)
           contract_version: approved.version,
           content_hash: approved.content_hash,
           jobs: reports.map((r) => ({ job_id: r.job_id, promoted: r.promoted, still_failing: r.still_failing })),
+          breaks_touched: breaks.total,
+          breaks_may_close: breaks.may_close,
         },
       });
     }
@@ -190,6 +243,7 @@ export async function replayQuarantine(db: Db, actor: Actor, req: ReplayRequest)
       jobs: reports,
       would_pass: wouldPass,
       promoted,
+      breaks,
     };
   });
 }
@@ -216,4 +270,24 @@ export async function replayCandidates(db: Db, scope: { parserId: string; parser
     [scope.parserId, scope.parserVersion, scope.output],
   );
   return rows.map((r) => ({ job_id: r.job_id, source_name: r.source_name, created_at: String(r.created_at), pending_rows: Number(r.n) }));
+}
+
+/** The scopes (parser id and version) with an approved contract for an output: what a replay of its rows can run against. */
+export async function replayScopesForOutput(db: Db, output: string): Promise<{ parserId: string; parserVersion: string; output: string }[]> {
+  const rows = await db.all<{ parser_id: string; parser_version: string }>(
+    `SELECT DISTINCT parser_id, parser_version FROM contract_versions WHERE output = ? AND status = 'approved' ORDER BY parser_id, parser_version`,
+    [output],
+  );
+  return rows.map((r) => ({ parserId: r.parser_id, parserVersion: r.parser_version, output }));
+}
+
+/** For the quarantine page: per approved scope of an output, the jobs with open quarantine. */
+export async function replayChoicesForOutput(output: string): Promise<{ scope: string; output: string; candidates: ReplayCandidateJob[] }[]> {
+  const db = await getDb();
+  const out: { scope: string; output: string; candidates: ReplayCandidateJob[] }[] = [];
+  for (const scope of await replayScopesForOutput(db, output)) {
+    const candidates = await replayCandidates(db, scope);
+    if (candidates.length > 0) out.push({ scope: `${scope.parserId} ${scope.parserVersion}`, output: scope.output, candidates });
+  }
+  return out;
 }

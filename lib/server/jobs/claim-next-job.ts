@@ -8,6 +8,7 @@ import type { JobRow } from '../../../db/jobs/job-row';
 import type { JobSpec } from '../../../worker/ipc-messages';
 import type { ParserDefinition } from '../../parsers/parser-types';
 import { approvedContractsFor, contractOutputsOf, contractRefs, type ContractSnapshot } from './approved-contracts';
+import { governJobAtClaim } from '../contracts/job-claim-governance'; // G (issue 6)
 import { stagingDirFor } from './job-paths';
 import { findParser } from './parsers-for-upload';
 
@@ -36,6 +37,8 @@ export async function claimNextJob(db: Db, dataDir: string, heartbeatMs: number)
     return contractRefs(found.snapshots);
   });
   if (job === null) return null;
+  // G (issue 6): quarantine settings cascade + observed schema of the job, resolved at claim.
+  const quarantinePolicies = found.parser ? await governJobAtClaim(db, job, found.parser, found.snapshots) : undefined;
   const spec: JobSpec = {
     jobId: job.id,
     attempt: job.attempts,
@@ -45,6 +48,7 @@ export async function claimNextJob(db: Db, dataDir: string, heartbeatMs: number)
     parserVersion: job.parser_version,
     logicHash: job.logic_hash,
     contracts: found.snapshots,
+    ...(quarantinePolicies ? { quarantinePolicies } : {}),
     stagingDir: stagingDirFor(dataDir, job.id),
     heartbeatMs,
   };

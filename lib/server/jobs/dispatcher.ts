@@ -1,14 +1,17 @@
 // The dispatcher: in the server process (the single owner of workbench.duckdb), it claims
 // runnable jobs, runs each attempt in a worker process and releases it. Claim, run and release
 // are separate files (claim-next-job.ts, run-attempt.ts, release-attempt.ts); this file only
-// schedules them: at most `concurrency` attempts at once, woken by notifyJobsReady() and by a
-// poll (retries become runnable when their backoff ends).
+// schedules them: at most `concurrency` worker processes at once, woken by notifyJobsReady() and
+// by a poll (retries become runnable when their backoff ends). A FIX file of at least
+// rangeMinBytes claimed while slots are free runs as byte ranges, one worker per free slot (at
+// most rangeWorkers; plan-byte-ranges.ts, run-ranged-attempt.ts), merged into one result.
 import { EventEmitter } from 'node:events';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { dataDir as defaultDataDir, getDb, type Db } from '../../../db/open';
 import { setAttemptPid } from '../../../db/jobs/attempt-queries';
-import { jobsWithStatus, updateJobProgress } from '../../../db/jobs/job-queries';
+import { jobsAwaitingBreakDetection, jobsWithStatus, updateJobProgress } from '../../../db/jobs/job-queries';
 import { workbenchRoot } from '../../parsers/logic-hash';
 import type { WorkerProgress } from '../../../worker/ipc-messages';
 import { BreakDetectionQueue } from './break-detection-queue';
@@ -19,6 +22,8 @@ import { releaseAwaitingJobs } from './release-awaiting-jobs';
 import { releaseAttempt, type Released } from './release-attempt';
 import { discardStaging } from './roll-forward-promotion';
 import { runWorkerAttempt, type AttemptOutcome } from './run-attempt';
+import { planByteRanges, type ByteRange } from './plan-byte-ranges';
+import { runRangedAttempt } from './run-ranged-attempt';
 
 export interface DispatcherOptions {
   db?: Db;
@@ -41,7 +46,14 @@ export interface DispatcherOptions {
   progressWriteMs?: number;
   /** Run break detection after promotions; default true (tests of other behaviour may turn it off). */
   breakDetection?: boolean;
+  /** JOB_RANGE_WORKERS: worker processes one large job is split across; default `concurrency`. 1 turns splitting off. */
+  rangeWorkers?: number;
+  /** JOB_RANGE_MIN_BYTES: files at least this large are split into byte ranges; default 32 MiB. */
+  rangeMinBytes?: number;
 }
+
+/** Parsers whose files can be split into byte ranges (plan-byte-ranges.ts knows their message boundaries). */
+const RANGE_PARSERS: ReadonlySet<string> = new Set(['fix']);
 
 /**
  * Events for observers (tests, logs): 'recovered' Recovery, 'spawned' {jobId, attempt, pid},
@@ -69,11 +81,14 @@ interface Settings {
   workerEntry: string;
   progressWriteMs: number;
   breakDetection: boolean;
+  rangeWorkers: number;
+  rangeMinBytes: number;
 }
 
 export class Dispatcher {
   readonly events: DispatcherEvents = new EventEmitter();
-  private readonly active = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  /** slots = worker processes the attempt runs (one, or one per byte range). */
+  private readonly active = new Map<string, { abort: AbortController; done: Promise<void>; slots: number }>();
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private filling = false;
@@ -84,7 +99,12 @@ export class Dispatcher {
   private lastAwaitingCheck = 0;
 
   constructor(private readonly s: Settings) {
-    this.breakQueue = new BreakDetectionQueue(s.db, (jobIds, error) => this.events.emit('breaks-detected', { jobIds, error }));
+    this.breakQueue = new BreakDetectionQueue(
+      s.db,
+      (jobIds, error) => this.events.emit('breaks-detected', { jobIds, error }),
+      // One pass after the jobs running now (a FIX log and its confirmations): see break-detection-queue.ts.
+      () => !this.stopped && (this.active.size > 0 || this.filling),
+    );
   }
 
   get settings(): Readonly<Settings> {
@@ -98,6 +118,8 @@ export class Dispatcher {
 
   async start(): Promise<Recovery> {
     const recovery = await recoverOnStart(this.s.db, this.s.dataDir);
+    // Passes pending when the server last stopped are re-scheduled: the queue is in memory only.
+    if (this.s.breakDetection) for (const id of await jobsAwaitingBreakDetection(this.s.db)) this.breakQueue.schedule(id);
     this.events.emit('recovered', recovery);
     this.unsubscribe = onJobsReady(() => this.kick());
     this.timer = setInterval(() => this.kick(), this.s.pollMs);
@@ -155,27 +177,50 @@ export class Dispatcher {
       this.lastAwaitingCheck = Date.now();
       if ((await jobsWithStatus(this.s.db, 'AWAITING_CONTRACT')).length > 0) await releaseAwaitingJobs(this.s.db);
     }
-    while (!this.stopped && this.active.size < this.s.concurrency) {
+    while (!this.stopped && this.usedSlots() < this.s.concurrency) {
       const claimed = await claimNextJob(this.s.db, this.s.dataDir, this.s.heartbeatMs);
       if (claimed === null) return;
-      this.launch(claimed);
+      this.launch(claimed, await this.rangesFor(claimed, this.s.concurrency - this.usedSlots()));
     }
   }
 
-  private launch(claimed: ClaimedJob): void {
+  private usedSlots(): number {
+    let n = 0;
+    for (const a of this.active.values()) n += a.slots;
+    return n;
+  }
+
+  /**
+   * Byte ranges for a large file of a splittable parser, one per free worker slot (at most
+   * rangeWorkers); null runs the job in one worker.
+   */
+  private async rangesFor(claimed: ClaimedJob, freeSlots: number): Promise<ByteRange[] | null> {
+    const parts = Math.min(this.s.rangeWorkers, freeSlots);
+    if (parts < 2 || claimed.parser === null || !RANGE_PARSERS.has(claimed.job.parser_id)) return null;
+    try {
+      if ((await stat(claimed.spec.filePath)).size < this.s.rangeMinBytes) return null;
+      const ranges = await planByteRanges(claimed.spec.filePath, parts);
+      return ranges.length > 1 ? ranges : null;
+    } catch (e) {
+      console.error(`dispatcher: job ${claimed.job.id}: no byte ranges (${(e as Error).message}); one worker runs it`);
+      return null;
+    }
+  }
+
+  private launch(claimed: ClaimedJob, ranges: ByteRange[] | null): void {
     const abort = new AbortController();
     const id = claimed.job.id;
-    const done = this.runAndRelease(claimed, abort.signal)
+    const done = this.runAndRelease(claimed, abort.signal, ranges)
       .catch((e) => console.error(`dispatcher: job ${id} attempt ${claimed.attempt} could not be released:`, e))
       .finally(() => {
         this.active.delete(id);
         this.lastProgressWrite.delete(id);
         this.kick();
       });
-    this.active.set(id, { abort, done });
+    this.active.set(id, { abort, done, slots: ranges?.length ?? 1 });
   }
 
-  private async runAndRelease(claimed: ClaimedJob, signal: AbortSignal): Promise<void> {
+  private async runAndRelease(claimed: ClaimedJob, signal: AbortSignal, ranges: ByteRange[] | null): Promise<void> {
     const { job, attempt } = claimed;
     const startedAt = Date.now();
     let outcome: AttemptOutcome;
@@ -191,18 +236,28 @@ export class Dispatcher {
     } else {
       // Each attempt starts from an empty staging directory: nothing of an earlier attempt survives.
       await discardStaging(this.s.dataDir, job.id);
-      outcome = await runWorkerAttempt({
+      const attemptOptions = {
         spec: claimed.spec,
         workerEntry: this.s.workerEntry,
         jobTimeoutMs: this.s.jobTimeoutMs,
         heartbeatTimeoutMs: this.s.heartbeatTimeoutMs,
         signal,
-        onSpawn: (pid) => {
+        onSpawn: (pid: number) => {
           this.events.emit('spawned', { jobId: job.id, attempt, pid });
           void this.s.db.transaction((tx) => setAttemptPid(tx, job.id, attempt, pid)).catch(() => undefined);
         },
-        onProgress: (progress) => this.recordProgress(job.id, progress),
-      });
+        onProgress: (progress: WorkerProgress) => this.recordProgress(job.id, progress),
+      };
+      outcome =
+        ranges !== null
+          ? await runRangedAttempt({
+              ...attemptOptions,
+              db: this.s.db,
+              ranges,
+              totalBytes: ranges[ranges.length - 1].end,
+              errorOutput: claimed.parser.errorOutput,
+            })
+          : await runWorkerAttempt(attemptOptions);
     }
     const released: Released = await releaseAttempt(
       { db: this.s.db, dataDir: this.s.dataDir, retryBaseMs: this.s.retryBaseMs },
@@ -231,10 +286,11 @@ const AWAITING_CHECK_MS = 5_000;
 type GlobalWithDispatcher = typeof globalThis & { __workbenchDispatcher?: Promise<Dispatcher> };
 
 async function settingsFrom(opts: DispatcherOptions): Promise<Settings> {
+  const concurrency = opts.concurrency ?? envInt('WORKER_CONCURRENCY', availableParallelism());
   return {
     db: opts.db ?? (await getDb()),
     dataDir: path.resolve(opts.dataDir ?? defaultDataDir()),
-    concurrency: opts.concurrency ?? envInt('WORKER_CONCURRENCY', availableParallelism()),
+    concurrency,
     jobTimeoutMs: opts.jobTimeoutMs ?? envInt('JOB_TIMEOUT_MS', 30 * 60_000),
     heartbeatTimeoutMs: opts.heartbeatTimeoutMs ?? envInt('WORKER_HEARTBEAT_TIMEOUT_MS', 30_000),
     heartbeatMs: opts.heartbeatMs ?? 1_000,
@@ -243,6 +299,8 @@ async function settingsFrom(opts: DispatcherOptions): Promise<Settings> {
     workerEntry: opts.workerEntry ?? process.env.WORKBENCH_WORKER_ENTRY ?? path.join(workbenchRoot(), 'worker', 'main.ts'),
     progressWriteMs: opts.progressWriteMs ?? 1_000,
     breakDetection: opts.breakDetection ?? true,
+    rangeWorkers: opts.rangeWorkers ?? envInt('JOB_RANGE_WORKERS', concurrency),
+    rangeMinBytes: opts.rangeMinBytes ?? envInt('JOB_RANGE_MIN_BYTES', 32 * 1024 * 1024),
   };
 }
 

@@ -17,7 +17,7 @@
 // A FAILED job (any output failed, or promotion refused) promotes nothing: status, metrics and
 // audit entry only, and its staging directory is deleted.
 import { existsSync } from 'node:fs';
-import { copyFile } from 'node:fs/promises';
+import { copyFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../../../db/open';
 import { closeAttempt } from '../../../db/jobs/attempt-queries';
@@ -36,8 +36,11 @@ import { duckdbTypeOf, type ContractDocument } from '../../contracts';
 import { appendAudit } from '../audit/append-audit';
 import type { WorkerRunResult } from '../../../worker/ipc-messages';
 import type { ContractSnapshot } from './approved-contracts';
+import { VALID_FILE_PATTERN } from './combine-range-results';
 import { assertOutputName, STAGED_FILES, stagingDirFor, warehouseDirFor } from './job-paths';
 import { discardStaging, rollForwardPromotion } from './roll-forward-promotion';
+import { faultPoint } from '../../../worker/fault-points';
+import { ioFailureOf } from '../../../worker/io-errors';
 
 /** Control-plane tables an output may never be loaded into. */
 const RESERVED_TABLES = new Set([
@@ -112,6 +115,10 @@ export function jobMetrics(job: JobRow, result: WorkerRunResult, errorOutput: st
     bytes,
     duration_ms: durationMs,
     rows_per_sec: durationMs > 0 ? Math.round((total / durationMs) * 1000) : null,
+    // Worker processes of the attempt (one, or one per byte range) and their own peak RSS (E, issue 9).
+    workers: Array.isArray(result.workers)
+      ? result.workers
+      : [{ range: null, peak_rss_mb: result.peak_rss_mb ?? null, run_ms: result.run_ms ?? null, cpu_ms: result.cpu_ms ?? null }],
   };
 }
 
@@ -127,9 +134,12 @@ async function loadDataOutput(tx: Db, p: PromotionInput, output: string, snapsho
   const final = warehouseDirFor(p.dataDir, output, p.job.id);
   const expected = p.result.outputs[output];
   const files: string[] = [];
-  const valid = path.join(staged, STAGED_FILES.valid);
-  const validRows = existsSync(valid) ? await insertValidRows(tx, table, valid) : 0;
-  if (existsSync(valid)) files.push(relativeToData(p.dataDir, path.join(final, STAGED_FILES.valid)));
+  // valid.parquet (one worker) or valid-<kkk>.parquet per byte-range part, loaded in range order (E, issue 9).
+  let validRows = 0;
+  for (const name of existsSync(staged) ? (await readdir(staged)).filter((f) => VALID_FILE_PATTERN.test(f)).sort() : []) {
+    validRows += await insertValidRows(tx, table, path.join(staged, name));
+    files.push(relativeToData(p.dataDir, path.join(final, name)));
+  }
   const quarantine = path.join(staged, STAGED_FILES.quarantine);
   const quarantineRows = existsSync(quarantine) ? await insertQuarantineRows(tx, quarantineTableName(table), quarantine) : 0;
   if (existsSync(quarantine)) files.push(relativeToData(p.dataDir, path.join(final, STAGED_FILES.quarantine)));
@@ -201,6 +211,7 @@ async function promoteOutputs(p: PromotionInput): Promise<PromotionOutcome> {
         parse_errors: parseErrors,
       },
     });
+    faultPoint('promotion_before_commit'); // reliability (helper C): crash with every row loaded, before COMMIT
   });
   return { status, promoted: true, error: null };
 }
@@ -249,13 +260,16 @@ export async function promoteJob(p: PromotionInput): Promise<PromotionOutcome> {
     outcome = await promoteOutputs(p);
   } catch (e) {
     if (e instanceof PromotionError && e.code === 'promotion.stale_attempt') throw e;
-    const code = e instanceof PromotionError || e instanceof WarehouseSchemaError ? e.code : 'promotion.failed';
-    const message = e instanceof PromotionError || e instanceof WarehouseSchemaError ? e.message : 'the output could not be loaded';
+    // Reliability (helper C): an I/O failure (disk full while loading) gets its stable io.* code.
+    const io = e instanceof PromotionError || e instanceof WarehouseSchemaError ? null : ioFailureOf(e);
+    const code = e instanceof PromotionError || e instanceof WarehouseSchemaError ? e.code : (io?.code ?? 'promotion.failed');
+    const message = e instanceof PromotionError || e instanceof WarehouseSchemaError ? e.message : (io?.message ?? 'the output could not be loaded');
     if (code === 'promotion.failed') console.error(`promotion of job ${p.job.id} failed:`, e);
     return recordFailedJob(p, { code, message });
   }
   // Committed: from here on the job is promoted whatever happens; a crash before the renames
   // finish is completed at start-up (recover-on-start.ts).
+  faultPoint('promotion_after_commit'); // reliability (helper C): crash after COMMIT, before the warehouse renames
   await rollForwardPromotion(p.dataDir, p.job.id);
   return outcome;
 }

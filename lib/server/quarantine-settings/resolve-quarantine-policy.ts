@@ -76,14 +76,23 @@ export function resolveQuarantinePolicy(layers: PolicyLayers): ResolvedPolicy {
   };
 }
 
-/** The policy keys a stored contract document states itself (raw JSON, before defaults). */
+/**
+ * The policy keys a contract document states itself. Rule (issue 6): a key listed in the
+ * document's `quarantine_inherit` is NOT stated (it comes from the global setting or the built-in
+ * default); every other key of `quarantine` is. Documents written before the cascade carry no
+ * `quarantine_inherit` and state all three (they were approved with those values, under their
+ * hash), so they keep their meaning. Works on raw JSON and on parsed documents alike.
+ */
 export function statedContractPolicy(rawDocument: unknown): PartialPolicy {
-  const q = (rawDocument as { quarantine?: unknown } | null)?.quarantine;
+  const doc = rawDocument as { quarantine?: unknown; quarantine_inherit?: unknown } | null;
+  const q = doc?.quarantine;
   if (!q || typeof q !== 'object') return {};
+  const inherited = new Set(Array.isArray(doc?.quarantine_inherit) ? (doc.quarantine_inherit as unknown[]).map(String) : []);
   const out: PartialPolicy = {};
   const r = q as Record<string, unknown>;
   if (typeof r.allow_quarantine === 'boolean') out.allow_quarantine = r.allow_quarantine;
   if (typeof r.max_quarantine_pct === 'number') out.max_quarantine_pct = r.max_quarantine_pct;
   if (r.max_quarantine_count === null || typeof r.max_quarantine_count === 'number') out.max_quarantine_count = r.max_quarantine_count as number | null;
+  for (const k of inherited) delete (out as Record<string, unknown>)[k];
   return out;
 }

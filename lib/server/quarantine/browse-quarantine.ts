@@ -2,6 +2,9 @@
 // quarantine-filters.ts, keyset token in quarantine-browse-cursor.ts) and one row's detail with
 // every violation and the raw source bytes read from the uploaded file by the row's lineage.
 // Replayed rows (promoted by a replay, H10) are hidden unless asked for, and marked when shown.
+// A replay now moves the rows it promotes out of <output>_quarantine into quarantine_replayed_rows
+// (the audit trail): the browser lists open quarantine; a replayed row's detail page still opens,
+// read from the trail.
 import type { Db } from '../../../db/open';
 import {
   browseQuarantineRows,
@@ -167,7 +170,7 @@ export async function quarantineRowDetail(db: Db, output: string, ref: string): 
   if (!key) return null;
   const outputs = await quarantineOutputs(db);
   if (!outputs.includes(output)) return null;
-  const r = await quarantineRowByKey(db, output, key.jobId, key.qRow);
+  const r = (await quarantineRowByKey(db, output, key.jobId, key.qRow)) ?? (await replayedRowByKey(db, output, key.jobId, key.qRow));
   if (!r) return null;
   const columns = (await quarantineValueColumns(db, output)) ?? [];
   const view = toView(r, columns);
@@ -180,4 +183,26 @@ export async function quarantineRowDetail(db: Db, output: string, ref: string): 
     // FIX's SOH shown as |; the exact bytes are in base64.
     raw: bytes ? { text: bytes.toString('latin1').replace(/\x01/g, '|'), base64: bytes.toString('base64'), bytes: bytes.length } : null,
   };
+}
+
+/** A row a replay moved out of quarantine, from the trail, shaped like quarantineRowByKey's answer. */
+async function replayedRowByKey(db: Db, output: string, jobId: string, qRow: number): Promise<Record<string, unknown> | null> {
+  const rows = await db.all<Record<string, unknown>>(
+    `SELECT t.row_json, t.replay_id AS _replay_id, CAST(coalesce(r.replayed_at, t.replayed_at) AS VARCHAR) AS _replayed_at, r.replayed_by AS _replayed_by,
+            j.source_name AS _job_source_name, j.source_sha256 AS _job_source_sha256, j.upload_id AS _job_upload_id,
+            j.source_path AS _job_source_path, CAST(j.created_at AS VARCHAR) AS _job_created_at
+     FROM quarantine_replayed_rows t JOIN jobs j ON j.id = t.job_id
+     LEFT JOIN quarantine_replays r ON r.job_id = t.job_id AND r.output = t.output AND r.q_row = t.q_row
+     WHERE t.job_id = ? AND t.output = ? AND t.q_row = ?`,
+    [jobId, output, qRow],
+  );
+  if (rows.length === 0) return null;
+  const { row_json, ...meta } = rows[0];
+  let original: Record<string, unknown> = {};
+  try {
+    original = JSON.parse(String(row_json)) as Record<string, unknown>;
+  } catch {
+    original = {};
+  }
+  return { ...original, ...meta, _cf_job_id: jobId, _q_row: qRow };
 }

@@ -38,6 +38,11 @@ async function sizeOf(file: string): Promise<number | null> {
   }
 }
 
+async function countTrail(tx: Db, jobIds: string[]): Promise<number> {
+  const rows = await tx.all<{ n: string }>(`SELECT count(*) AS n FROM quarantine_replayed_rows WHERE job_id IN (${jobIds.map(() => '?').join(', ')})`, jobIds);
+  return Number(rows[0]?.n ?? 0);
+}
+
 export async function purgeRetention(db: Db, actor: string, dataDir: string, req: RetentionRequest): Promise<RetentionSummary> {
   if (!Number.isInteger(req.days) || req.days < 1 || req.days > 36_500) throw new ApiError('retention.bad_days', 400, 'days must be an integer from 1 to 36500.');
   const cutoff = new Date((req.now ?? new Date()).getTime() - req.days * 86_400_000).toISOString();
@@ -48,6 +53,9 @@ export async function purgeRetention(db: Db, actor: string, dataDir: string, req
     const outputs = await quarantineOutputs(tx);
     const tables: Record<string, number> = {};
     for (const c of counts) tables[c.table] = c.rows;
+    // Replayed rows moved out of quarantine (the replay trail) age with their job, like quarantine.
+    const trail = jobs.length === 0 ? 0 : await countTrail(tx, jobs);
+    if (trail > 0) tables.quarantine_replayed_rows = trail;
     tables.uploads = uploads.length;
     const candidateShas = [...new Set(uploads.map((u) => u.sha256))];
     let shas: string[];
@@ -59,6 +67,7 @@ export async function purgeRetention(db: Db, actor: string, dataDir: string, req
       shas = candidateShas.filter((s) => !kept.has(s));
     } else {
       for (const c of counts) await deleteOldQuarantine(tx, c.table, cutoff);
+      if (trail > 0) await tx.run(`DELETE FROM quarantine_replayed_rows WHERE job_id IN (${jobs.map(() => '?').join(', ')})`, jobs);
       await deleteUploads(tx, uploads.map((u) => u.id));
       shas = await unreferencedShas(tx, candidateShas);
     }

@@ -7,6 +7,7 @@ import type { SessionUser } from '../auth/users';
 import { ApiError } from '../http/api-error';
 import { escapeOriginalName, isGzipName, MAX_ORIGINAL_NAME_BYTES } from './escape-original-name';
 import { recordUpload } from './record-upload';
+import { readUploadOverride, recordUploadOverride } from '../quarantine-settings/upload-override'; // G (issue 6)
 import { UPLOAD_KINDS, type UploadKind } from './sniff-content';
 import { storeUploadStream } from './store-upload-stream';
 import { uploadLimits, type UploadLimits } from './upload-limits';
@@ -45,6 +46,8 @@ export async function handleUpload(
   }
   const originalName = rawName.length > 0 ? escapeOriginalName(rawName) : 'unnamed';
   const limits = deps.limits ?? uploadLimits();
+  // G (issue 6): per-upload quarantine override, checked (400 / 403) before any byte is stored.
+  const quarantineOverride = readUploadOverride(url.searchParams, user);
 
   // Refuse early when the client announces a body over the limit (it may still be streaming).
   const announced = Number(req.headers.get('content-length') ?? NaN);
@@ -55,6 +58,9 @@ export async function handleUpload(
   const uploadsDir = path.join(deps.dataDir ?? defaultDataDir(), 'uploads');
   const stored = await storeUploadStream(req.body, { uploadsDir, kind, nameSaysGzip: isGzipName(rawName), limits });
   const recorded = await recordUpload(deps.db, { stored, kind, originalName, actor: user.username });
+  if (quarantineOverride) {
+    await recordUploadOverride(deps.db, { uploadId: recorded.uploadId, canonicalUploadId: recorded.canonicalUploadId, policy: quarantineOverride, actor: user.username });
+  }
   let jobIds: string[];
   try {
     jobIds = await deps.enqueueJobs(deps.db, {

@@ -1,0 +1,383 @@
+// `npm run bench -- end-to-end [--messages N] [--quick] [--json]` (issue 9 (4) and (6)): the
+// real server and worker processes, over HTTP.
+//
+// 1. Generates a demo dataset of ≈ N FIX messages and its confirmations in a temp dir, and
+//    measures the ceiling (read + split into fields, per CPU-second) on that FIX file.
+// 2. Prepares a temp DATA_DIR as an operator would have it: the database migrated, the parsers'
+//    default contracts approved (seedDefaultContracts) and one account; then starts the
+//    production server (`next start` on the existing .next build, or `node scripts/start.mjs`,
+//    which builds, when there is none) with WORKBENCH_DEMO=0 and WORKER_CONCURRENCY = workers.
+// 3. Logs in, uploads the FIX file then the confirmations through POST /api/uploads (streamed
+//    from disk), and polls GET /api/jobs/{id} until both jobs are promoted and their breaks
+//    detected (metrics.breaks_detected_at, written by the dispatcher's break-detection queue).
+//    end_to_end = first upload byte → last breaks_detected_at (server clock, same machine).
+// 4. Breaks page (GET /api/breaks, first page) and drill-down (GET /api/orders/{clOrdId})
+//    latency over HTTP, with authentication and JSON: p50 / p95 / p99.
+// 5. Peak RSS per process: the server from /proc/<pid>/status VmHWM; each worker reports its own
+//    peak (process.resourceUsage().maxRSS = VmHWM) with its result, kept in the job's
+//    metrics.workers; /proc is also sampled every 250 ms as a cross-check.
+// CPU: the server's own CPU time and that of its reaped children (the workers), from
+// /proc/<pid>/stat, over the measured interval.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { openDatabase } from '../db/open';
+import { generateDataset } from '../lib/demo/generate-dataset';
+import { createUser } from '../lib/server/auth/users';
+import { seedDefaultContracts } from '../lib/server/jobs/seed-default-contracts';
+import { ceilingOf } from './end-to-end-ceiling';
+import { cpuSeconds, PeakSampler, peakRssMb, type ProcessPeak } from './end-to-end-processes';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The demo generator writes ≈ 5.1 messages per order. */
+const MESSAGES_PER_ORDER = 5.1;
+const USER = 'bench';
+const PASSWORD = 'bench-password-e2e';
+const LATENCY_REQUESTS = 50;
+
+export interface BenchEndToEndOptions {
+  messages: number;
+  json: boolean;
+  /** Worker processes (WORKER_CONCURRENCY); default the number of cores. */
+  workers?: number;
+  /** Give up waiting for the jobs after this long (default 30 min). */
+  timeoutMs?: number;
+}
+
+export interface LatencyStats {
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  requests: number;
+}
+
+export interface BenchEndToEndResult {
+  messages: number;
+  fix_bytes: number;
+  confirmation_bytes: number;
+  workers: number;
+  byte_ranges: number | null;
+  ceiling_msgs_per_s: number;
+  ceiling_wall_msgs_per_s: number;
+  end_to_end_s: number;
+  end_to_end_msgs_per_s: number;
+  end_to_end_ratio: number;
+  /** CPU seconds of the server and its workers over the measured interval. */
+  end_to_end_cpu_s: number;
+  end_to_end_msgs_per_cpu_s: number;
+  upload: { fix_mb: number; fix_s: number; fix_mb_per_s: number; confirmations_mb: number; confirmations_s: number };
+  upload_mb_per_s: number;
+  /** Milestones in seconds from the first upload byte. */
+  timeline: Record<string, number | null>;
+  jobs: Record<string, unknown>[];
+  breaks_found: number | null;
+  breaks_page: LatencyStats | null;
+  drilldown: LatencyStats | null;
+  breaks_page_p95_ms: number | null;
+  drilldown_p95_ms: number | null;
+  peak_rss_mb: { server: number | null; workers: (number | null)[]; sampled: ProcessPeak[] };
+  server_start_s: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function percentile(sorted: number[], p: number): number {
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return Math.round(sorted[i] * 100) / 100;
+}
+
+async function latency(requests: number, call: (i: number) => Promise<void>): Promise<LatencyStats> {
+  await call(0); // warm-up, not counted
+  const times: number[] = [];
+  for (let i = 0; i < requests; i++) {
+    const t = performance.now();
+    await call(i);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { p50_ms: percentile(times, 50), p95_ms: percentile(times, 95), p99_ms: percentile(times, 99), requests };
+}
+
+/** A migrated database with approved default contracts and the bench account; closed again. */
+async function prepareDataDir(dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  const db = await openDatabase({ file: path.join(dataDir, 'workbench.duckdb'), dataDir });
+  try {
+    await createUser(db, { username: USER, password: PASSWORD, roles: ['admin', 'ops', 'analyst'], actor: 'bench' });
+    await seedDefaultContracts(db, { author: 'bench', reviewer: 'bench-reviewer' });
+  } finally {
+    await db.close();
+  }
+}
+
+interface Server {
+  child: ChildProcess;
+  base: string;
+  /** pid of the process serving (next start); its children are the workers. */
+  pid: number;
+  log: string[];
+}
+
+async function startServer(dataDir: string, workers: number, log: (s: string) => void): Promise<Server> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    WORKBENCH_DEMO: '0',
+    NEXT_TELEMETRY_DISABLED: '1',
+    WORKBENCH_SKIP_BUILD_TYPECHECK: '1',
+    WORKER_CONCURRENCY: String(workers),
+    NODE_ENV: 'production',
+  };
+  // Reuse the production build when there is one (start.mjs would rebuild whenever a source file
+  // is newer than it); without one, start.mjs builds first.
+  const nextBin = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
+  const hasBuild = existsSync(path.join(ROOT, '.next', 'BUILD_ID'));
+  const args = hasBuild ? [nextBin, 'start', '-p', String(port)] : [path.join(ROOT, 'scripts', 'start.mjs')];
+  if (!hasBuild) log('no .next build: scripts/start.mjs builds first (minutes)');
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    for (const l of chunk.toString('utf8').split('\n')) if (l.trim()) lines.push(l);
+    if (lines.length > 2000) lines.splice(0, lines.length - 2000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const base = `http://127.0.0.1:${port}`;
+  const until = Date.now() + (hasBuild ? 180_000 : 1_200_000);
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${lines.slice(-30).join('\n')}`);
+    try {
+      const res = await fetch(`${base}/api/health`);
+      if (res.ok) return { child, base, pid: child.pid!, log: lines };
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`the server did not answer /api/health in time:\n${lines.slice(-30).join('\n')}`);
+}
+
+async function stopServer(s: Server): Promise<void> {
+  if (s.child.exitCode !== null) return;
+  const exited = new Promise<void>((r) => s.child.once('exit', () => r()));
+  s.child.kill('SIGTERM');
+  const timer = setTimeout(() => s.child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+class Client {
+  private cookie = '';
+  constructor(private readonly base: string) {}
+
+  async login(): Promise<void> {
+    const res = await fetch(`${this.base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: this.base },
+      body: JSON.stringify({ username: USER, password: PASSWORD }),
+    });
+    if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+    this.cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  }
+
+  async get<T>(p: string): Promise<T> {
+    const res = await fetch(`${this.base}${p}`, { headers: { cookie: this.cookie } });
+    if (!res.ok) throw new Error(`GET ${p}: ${res.status} ${(await res.text()).slice(0, 300)}`);
+    return (await res.json()) as T;
+  }
+
+  /** Streams the file as the request body; resolves with the upload response and its duration. */
+  async upload(kind: 'fix' | 'confirmations', file: string): Promise<{ body: { job_ids: string[]; size_bytes: number }; seconds: number }> {
+    const t = performance.now();
+    const res = await fetch(`${this.base}/api/uploads?kind=${kind}&filename=${encodeURIComponent(path.basename(file))}`, {
+      method: 'POST',
+      headers: { cookie: this.cookie, origin: this.base, 'content-type': 'application/octet-stream' },
+      body: Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 20 })) as ReadableStream<Uint8Array>,
+      duplex: 'half',
+    } as RequestInit);
+    const text = await res.text();
+    const seconds = (performance.now() - t) / 1000;
+    if (res.status !== 201) throw new Error(`upload of ${kind} failed: ${res.status} ${text.slice(0, 300)}`);
+    return { body: JSON.parse(text) as { job_ids: string[]; size_bytes: number }, seconds };
+  }
+}
+
+interface JobView {
+  id: string;
+  status: string;
+  started_at: string | null;
+  finished_at: string | null;
+  created_at: string;
+  metrics: Record<string, unknown> | null;
+  manifest?: { byte_ranges?: { parts: number } } | null;
+  error?: unknown;
+}
+
+const FINAL = new Set(['SUCCESS', 'PARTIAL_SUCCESS', 'FAILED']);
+
+export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEndToEndResult> {
+  const workers = opts.workers ?? os.availableParallelism();
+  const log = (s: string) => {
+    if (!opts.json) console.log(s);
+  };
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'workbench-bench-e2e-'));
+  let server: Server | null = null;
+  try {
+    const orders = Math.max(1, Math.round(opts.messages / MESSAGES_PER_ORDER));
+    let t = performance.now();
+    const ds = await generateDataset({ orders, seed: 20240102, outDir: path.join(tmp, 'gen') });
+    const fixBytes = statSync(ds.fixPath).size;
+    const confBytes = statSync(ds.confirmationsPath).size;
+    const messages = ds.stats.messages;
+    log(`generated ${orders.toLocaleString('en-US')} orders: ${messages.toLocaleString('en-US')} messages (${(fixBytes / 1e6).toFixed(1)} MB) + ${(confBytes / 1e6).toFixed(1)} MB confirmations in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+    const ceiling = await ceilingOf(ds.fixPath);
+    if (ceiling.messages !== messages) throw new Error(`bench: the ceiling split ${ceiling.messages} messages, the generator wrote ${messages}`);
+    const ceilingRate = Math.round(messages / ceiling.cpuSec);
+    log(`ceiling (read + split into fields): ${ceilingRate.toLocaleString('en-US')} msgs per CPU-second`);
+
+    const dataDir = path.join(tmp, 'data');
+    await prepareDataDir(dataDir);
+    t = performance.now();
+    server = await startServer(dataDir, workers, log);
+    const serverStartS = (performance.now() - t) / 1000;
+    log(`server up in ${serverStartS.toFixed(1)} s (pid ${server.pid}, ${workers} workers)`);
+    const sampler = new PeakSampler(server.pid);
+    sampler.start();
+    const client = new Client(server.base);
+    await client.login();
+
+    const cpu0 = cpuSeconds(server.pid);
+    const wall0 = Date.now();
+    const t0 = performance.now();
+    const fixUpload = await client.upload('fix', ds.fixPath);
+    const fixUploadedS = (performance.now() - t0) / 1000;
+    const confUpload = await client.upload('confirmations', ds.confirmationsPath);
+    const confUploadedS = (performance.now() - t0) / 1000;
+    const fixMbPerS = fixBytes / 1e6 / fixUpload.seconds;
+    log(`uploaded ${(fixBytes / 1e6).toFixed(1)} MB FIX in ${fixUpload.seconds.toFixed(2)} s (${fixMbPerS.toFixed(0)} MB/s), confirmations in ${confUpload.seconds.toFixed(2)} s`);
+
+    const jobIds = [...fixUpload.body.job_ids, ...confUpload.body.job_ids];
+    const until = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
+    let jobs: JobView[] = [];
+    let lastLog = 0;
+    for (;;) {
+      jobs = await Promise.all(jobIds.map((id) => client.get<JobView>(`/api/jobs/${id}`)));
+      const failed = jobs.find((j) => j.status === 'FAILED');
+      if (failed) throw new Error(`job ${failed.id} FAILED: ${JSON.stringify(failed.error)}`);
+      if (jobs.every((j) => FINAL.has(j.status) && j.metrics && typeof j.metrics.breaks_detected_at === 'string')) break;
+      if (Date.now() > until) throw new Error(`jobs not done in time: ${jobs.map((j) => `${j.id} ${j.status}`).join(', ')}`);
+      if (Date.now() - lastLog > 10_000) {
+        lastLog = Date.now();
+        log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: ${jobs.map((j) => j.status).join(', ')}`);
+      }
+      await sleep(100);
+    }
+    const cpu1 = cpuSeconds(server.pid);
+    const at = (iso: unknown) => (typeof iso === 'string' ? Math.round(((Date.parse(iso) - wall0) / 1000) * 100) / 100 : null);
+    const detectedAt = Math.max(...jobs.map((j) => Date.parse(String(j.metrics!.breaks_detected_at))));
+    const endToEndS = (detectedAt - wall0) / 1000;
+    const cpuS = cpu0 && cpu1 ? cpu1.own + cpu1.children - cpu0.own - cpu0.children : NaN;
+    const fixJob = jobs[0];
+    const byteRanges = fixJob.manifest?.byte_ranges?.parts ?? null;
+    const timeline: Record<string, number | null> = {
+      fix_uploaded: Math.round(fixUploadedS * 100) / 100,
+      confirmations_uploaded: Math.round(confUploadedS * 100) / 100,
+    };
+    for (const [i, j] of jobs.entries()) {
+      const name = i === 0 ? 'fix' : `confirmations${i > 1 ? i : ''}`;
+      timeline[`${name}_started`] = at(j.started_at);
+      timeline[`${name}_promoted`] = at(j.finished_at);
+      timeline[`${name}_breaks_detected`] = at(j.metrics?.breaks_detected_at);
+    }
+    const workerPeaks = jobs.flatMap((j) => (Array.isArray(j.metrics?.workers) ? (j.metrics!.workers as { peak_rss_mb?: number | null }[]) : []).map((w) => w.peak_rss_mb ?? null));
+    const endToEndRate = Math.round(messages / endToEndS);
+    log(`end to end (first upload byte → breaks detected): ${endToEndS.toFixed(1)} s = ${endToEndRate.toLocaleString('en-US')} msgs/s; server + workers CPU ${cpuS.toFixed(1)} s; ${byteRanges ?? 1} byte range(s)`);
+
+    // Latency over HTTP, same run, same database.
+    let breaksFound: number | null = null;
+    let breaksPage: LatencyStats | null = null;
+    let drilldown: LatencyStats | null = null;
+    try {
+      const first = await client.get<{ items: { cl_ord_id: string | null }[]; counts?: Record<string, number> }>('/api/breaks');
+      breaksFound = first.counts ? Object.values(first.counts).reduce((n, v) => n + Number(v), 0) : null;
+      breaksPage = await latency(LATENCY_REQUESTS, async () => {
+        await client.get('/api/breaks');
+      });
+      const ids = [...new Set(first.items.map((b) => b.cl_ord_id).filter((c): c is string => !!c))];
+      if (ids.length > 0) {
+        drilldown = await latency(LATENCY_REQUESTS, async (i) => {
+          await client.get(`/api/orders/${encodeURIComponent(ids[i % ids.length])}`);
+        });
+      }
+      log(`breaks ${breaksFound ?? '?'}; breaks page p95 ${breaksPage.p95_ms} ms, drill-down p95 ${drilldown?.p95_ms ?? '–'} ms (HTTP, ${LATENCY_REQUESTS} requests each)`);
+    } catch (e) {
+      log(`latency not measured: ${(e as Error).message}`);
+    }
+
+    const serverPeak = peakRssMb(server.pid);
+    const sampled = sampler.stop();
+    const ratio = endToEndRate / (ceilingRate * workers);
+    const result: BenchEndToEndResult = {
+      messages,
+      fix_bytes: fixBytes,
+      confirmation_bytes: confBytes,
+      workers,
+      byte_ranges: byteRanges,
+      ceiling_msgs_per_s: ceilingRate,
+      ceiling_wall_msgs_per_s: Math.round(messages / ceiling.wallSec),
+      end_to_end_s: Math.round(endToEndS * 100) / 100,
+      end_to_end_msgs_per_s: endToEndRate,
+      end_to_end_ratio: Math.round(ratio * 1000) / 1000,
+      end_to_end_cpu_s: Math.round(cpuS * 10) / 10,
+      end_to_end_msgs_per_cpu_s: Math.round(messages / cpuS),
+      upload: {
+        fix_mb: Math.round(fixBytes / 1e5) / 10,
+        fix_s: Math.round(fixUpload.seconds * 100) / 100,
+        fix_mb_per_s: Math.round(fixMbPerS),
+        confirmations_mb: Math.round(confBytes / 1e5) / 10,
+        confirmations_s: Math.round(confUpload.seconds * 100) / 100,
+      },
+      upload_mb_per_s: Math.round(fixMbPerS),
+      timeline,
+      jobs: jobs.map((j) => ({ id: j.id, status: j.status, metrics: j.metrics })),
+      breaks_found: breaksFound,
+      breaks_page: breaksPage,
+      drilldown,
+      breaks_page_p95_ms: breaksPage?.p95_ms ?? null,
+      drilldown_p95_ms: drilldown?.p95_ms ?? null,
+      peak_rss_mb: { server: serverPeak, workers: workerPeaks, sampled },
+      server_start_s: Math.round(serverStartS * 10) / 10,
+    };
+    log(`ratio end to end / (ceiling × ${workers} workers): ${result.end_to_end_ratio} (target ≥ 0.5)`);
+    log(`peak RSS: server ${serverPeak} MB; workers ${workerPeaks.join(', ')} MB (self-reported)`);
+    log(`timeline (s): ${Object.entries(timeline).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    return result;
+  } catch (e) {
+    if (server) console.error(`server log (last lines):\n${server.log.slice(-40).join('\n')}`);
+    throw e;
+  } finally {
+    if (server) await stopServer(server);
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
