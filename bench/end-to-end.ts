@@ -30,7 +30,7 @@ import { openDatabase } from '../db/open';
 import { generateDataset } from '../lib/demo/generate-dataset';
 import { createUser } from '../lib/server/auth/users';
 import { seedDefaultContracts } from '../lib/server/jobs/seed-default-contracts';
-import { ceilingOf } from './end-to-end-ceiling';
+import { ceilingOf } from './read-and-split';
 import { cpuSeconds, PeakSampler, peakRssMb, type ProcessPeak } from './end-to-end-processes';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

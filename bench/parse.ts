@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fixParser } from '../lib/fix/index';
 import { serializeFixMessage, type FixField } from '../lib/fix/fix-serialize';
+import { readAndSplit } from './read-and-split';
 import { timed, type Timed } from './timed';
 
 // `npm run bench -- parse`: FIX parser throughput on one core, from one run.
@@ -81,50 +82,6 @@ export async function writeFile(file: string, messages: number): Promise<void> {
   }
   out.write(block.join(''), 'latin1');
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-}
-
-type FastBuffer = Buffer & { latin1Slice(start: number, end: number): string };
-
-/**
- * The ceiling: read + split into fields. Each message line is decoded once and split into
- * (tag number, value string) pairs in a reused array — the least a reader must do to hand
- * fields to anyone. No checks, no rows. With `bytesOnly`, only the field boundaries are found
- * (no strings): a lower bound on any reader's cost, printed for reference.
- */
-async function readAndSplit(file: string, bytesOnly: boolean): Promise<number> {
-  let messages = 0;
-  const tags = new Int32Array(1024);
-  const values: string[] = new Array(1024).fill('');
-  let carry: Buffer | null = null;
-  for await (const chunk of createReadStream(file, { highWaterMark: CHUNK })) {
-    const buf = (carry ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer)) as FastBuffer;
-    let lineStart = 0;
-    for (;;) {
-      const lf = buf.indexOf(10, lineStart);
-      if (lf < 0) break;
-      const text = bytesOnly ? '' : buf.latin1Slice(lineStart, lf);
-      let n = 0;
-      let tag = 0;
-      let valueStart = -1;
-      for (let i = lineStart; i < lf; i++) {
-        const b = buf[i];
-        if (valueStart < 0) {
-          if (b === 0x3d) valueStart = i + 1;
-          else tag = tag * 10 + (b - 48);
-        } else if (b === 1) {
-          tags[n] = tag;
-          if (!bytesOnly) values[n] = text.slice(valueStart - lineStart, i - lineStart);
-          n++;
-          if (tag === 10) messages++;
-          tag = 0;
-          valueStart = -1;
-        }
-      }
-      lineStart = lf + 1;
-    }
-    carry = lineStart < buf.length ? buf.subarray(lineStart) : null;
-  }
-  return messages;
 }
 
 async function fullParse(file: string): Promise<{ messages: number; rows: Record<string, number> }> {

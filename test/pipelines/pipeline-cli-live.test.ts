@@ -1,73 +1,23 @@
 // The CLI as a real process against a live HTTP server: no test starts the Next server, so a
-// tiny node:http server adapts requests to the real App Router handlers (app/api/**/route.ts)
+// loopback server (test/support/loopback-route-server.ts) serves the real App Router handlers
 // over a real DuckDB in a temp DATA_DIR (PIPELINE_ROOT defaults to DATA_DIR/inbox).
 // `node bin/workbench.mjs pipeline …` then applies, dry-runs, runs twice and backfills, and the
 // jobs API shows the pipeline, logical date and snapshot hash of the jobs the runs created.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLoopbackServer, type LoopbackServer } from '../support/loopback-route-server';
 import { confirmationsCsv } from './pipeline-harness';
-
-type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-interface Route {
-  method: string;
-  pattern: RegExp;
-  names: string[];
-  handler: Handler;
-}
 
 const bin = path.join(process.cwd(), 'bin', 'workbench.mjs');
 const PASSWORD = 'cli-live-password';
 let tempRoot = '';
 let inbox = '';
 let baseUrl = '';
-let server: Server;
+let server: LoopbackServer;
 let closeDb: () => Promise<void>;
-const routes: Route[] = [];
-
-function route(method: string, template: string, handler: unknown): void {
-  const names: string[] = [];
-  const source = template.replace(/\[(\w+)\]/g, (_m, n: string) => {
-    names.push(n);
-    return '([^/]+)';
-  });
-  routes.push({ method, pattern: new RegExp(`^${source}$`), names, handler: handler as Handler });
-}
-
-/** IncomingMessage → Request → the handler → ServerResponse (Set-Cookie headers kept one by one). */
-async function adapt(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', baseUrl);
-  const match = routes
-    .filter((r) => r.method === req.method)
-    .map((r) => ({ r, m: r.pattern.exec(url.pathname) }))
-    .find((x) => x.m !== null);
-  if (!match) {
-    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'test.no_route', message: url.pathname } }));
-    return;
-  }
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-  const request = new Request(url, {
-    method: req.method,
-    headers,
-    body: req.method === 'GET' || req.method === 'HEAD' ? undefined : Buffer.concat(chunks),
-  });
-  const params: Record<string, string> = {};
-  match.r.names.forEach((n, i) => (params[n] = decodeURIComponent(match.m![i + 1])));
-  const response = await match.r.handler(request, { params: Promise.resolve(params) });
-  const out: Record<string, string | string[]> = {};
-  response.headers.forEach((v, k) => {
-    if (k !== 'set-cookie') out[k] = v;
-  });
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length > 0) out['set-cookie'] = cookies;
-  res.writeHead(response.status, out).end(Buffer.from(await response.arrayBuffer()));
-}
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -97,6 +47,9 @@ beforeAll(async () => {
   const db = await open.getDb();
   const { createUser } = await import('../../lib/server/auth/users');
   await createUser(db, { username: 'cli_ops', password: PASSWORD, roles: ['ops'], actor: 'test' });
+  server = await startLoopbackServer();
+  baseUrl = server.baseUrl;
+  const route = server.route.bind(server);
   route('GET', '/api/health', (await import('../../app/api/health/route')).GET);
   route('POST', '/api/auth/login', (await import('../../app/api/auth/login/route')).POST);
   const pipelines = await import('../../app/api/pipelines/route');
@@ -107,17 +60,10 @@ beforeAll(async () => {
   route('POST', '/api/uploads', (await import('../../app/api/uploads/route')).POST);
   route('GET', '/api/jobs', (await import('../../app/api/jobs/route')).GET);
   route('GET', '/api/jobs/[id]', (await import('../../app/api/jobs/[id]/route')).GET);
-  server = createServer((req, res) => {
-    adapt(req, res).catch((e: unknown) => {
-      res.writeHead(500, { 'content-type': 'text/plain' }).end(String(e));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }, 120_000);
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  await server?.close();
   await closeDb?.();
   rmSync(tempRoot, { recursive: true, force: true });
 });

@@ -17,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dispatcher } from '../../lib/server/jobs/dispatcher';
 import { makeTempDir } from '../app/temp-db';
 import { reliabilityFull } from './fuzz-harness';
-import { percentile, sampleRss, startLoopbackServer, writeBigFixLog, type LoopbackServer } from './load-harness';
+import { startLoopbackServer, type LoopbackServer } from '../support/loopback-route-server';
+import { percentile, sampleRss, writeBigFixLog } from './load-harness';
 
 const FULL = reliabilityFull();
 const SESSIONS = Number(process.env.LOAD_SESSIONS ?? (FULL ? 50 : 20));
