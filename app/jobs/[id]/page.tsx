@@ -7,6 +7,7 @@ import { hasPermission } from '../../../lib/server/permissions';
 import { jobForDetail, jobQuarantineSummary } from '../../../lib/server/jobs/jobs-service';
 import { formatBytes, formatCount, formatPct, formatTime, statusClass } from '../job-format';
 import { JobLiveStatus } from './job-live-status';
+import { CountedSamplesTable } from './counted-samples-table';
 import { QuarantineSettingsTable } from './quarantine-settings-table';
 
 export const dynamic = 'force-dynamic';
@@ -115,68 +116,52 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
               .map((o) => (
                 <div key={o.output} className="panel">
                   <h3 className="mono">{o.output}</h3>
-                  <table aria-label={`Quarantine summary of ${o.output}`}>
-                    <thead>
-                      <tr>
-                        <th>Violation type</th>
-                        <th className="num">Rows</th>
-                        <th>Sample rows (source row · column = original value · reason)</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {o.violations.map((v) => (
-                        <tr key={v.violation_type}>
-                          <td className="mono">{v.violation_type}</td>
-                          <td className="num">{formatCount(v.rows)}</td>
-                          <td>
-                            <ul style={{ margin: 0, paddingLeft: '1rem' }}>
-                              {v.samples.map((s) => (
-                                <li key={String(s._q_row)} className="mono">
-                                  row {String(s._source_row ?? s._output_row_index ?? '?')}
-                                  {s.line_number != null ? ` (line ${String(s.line_number)})` : ''}:{' '}
-                                  {violationsOf(s)
-                                    .map((x) => `${x.column} = ${JSON.stringify(x.value)} · ${x.message || x.type}`)
-                                    .join('; ') || String(s._error_msg ?? '')}
-                                </li>
-                              ))}
-                            </ul>
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                  <CountedSamplesTable
+                    label={`Quarantine summary of ${o.output}`}
+                    kindHeader="Violation type"
+                    countHeader="Rows"
+                    samplesHeader="Sample rows (source row · column = original value · reason)"
+                    items={o.violations.map((v) => ({
+                      kind: v.violation_type,
+                      rows: v.rows,
+                      samples: v.samples.map((s) => ({
+                        key: String(s._q_row),
+                        text: (
+                          <>
+                            row {String(s._source_row ?? s._output_row_index ?? '?')}
+                            {s.line_number != null ? ` (line ${String(s.line_number)})` : ''}:{' '}
+                            {violationsOf(s)
+                              .map((x) => `${x.column} = ${JSON.stringify(x.value)} · ${x.message || x.type}`)
+                              .join('; ') || String(s._error_msg ?? '')}
+                          </>
+                        ),
+                      })),
+                    }))}
+                  />
                 </div>
               ))
           )}
           {quarantine.parse_errors.length > 0 && (
             <>
               <h3>Parse errors</h3>
-              <table aria-label="Parse errors">
-                <thead>
-                  <tr>
-                    <th>Code</th>
-                    <th className="num">Count</th>
-                    <th>Samples</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {quarantine.parse_errors.map((e) => (
-                    <tr key={e.code}>
-                      <td className="mono">{e.code}</td>
-                      <td className="num">{formatCount(e.rows)}</td>
-                      <td>
-                        <ul style={{ margin: 0, paddingLeft: '1rem' }}>
-                          {e.samples.map((s, i) => (
-                            <li key={i} className="mono">
-                              line {s.line_number ?? '?'}: {s.message} <span className="muted">{JSON.stringify((s.raw ?? '').slice(0, 120))}</span>
-                            </li>
-                          ))}
-                        </ul>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <CountedSamplesTable
+                label="Parse errors"
+                kindHeader="Code"
+                countHeader="Count"
+                samplesHeader="Samples"
+                items={quarantine.parse_errors.map((e) => ({
+                  kind: e.code,
+                  rows: e.rows,
+                  samples: e.samples.map((s, i) => ({
+                    key: String(i),
+                    text: (
+                      <>
+                        line {s.line_number ?? '?'}: {s.message} <span className="muted">{JSON.stringify((s.raw ?? '').slice(0, 120))}</span>
+                      </>
+                    ),
+                  })),
+                }))}
+              />
             </>
           )}
         </section>
