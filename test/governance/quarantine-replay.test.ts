@@ -56,6 +56,9 @@ describe('quarantine replay', () => {
     const jobId = upload.job_ids[0];
     const job = await waitForJob(db, jobId, isFinal);
     expect(job.status, `${job.error_code}: ${job.error_message}`).toBe('PARTIAL_SUCCESS');
+    // The promotion's break detection pass runs after the job is final; the breaks this test
+    // writes by hand must come after it, or the pass closes them as no longer holding.
+    await dispatcher.breakDetectionIdle();
     const inQuarantine = await db.all<{ side: string; _violation_type: string }>(`SELECT side, _violation_type FROM confirmations_quarantine WHERE _cf_job_id = ?`, [jobId]);
     expect(inQuarantine).toEqual([{ side: 'SHORT', _violation_type: 'enum_invalid' }]);
 
