@@ -75,24 +75,21 @@ export function timestampText(p: TimeParts): string {
 /** Reads YYYY-MM-DD into scratch. */
 export function readIsoDate(text: string): CheckFailure | null {
   if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return badFormat(text, 'YYYY-MM-DD');
-  const y = d4(text, 0);
-  const mo = d2(text, 5);
-  const d = d2(text, 8);
-  if (y < 0 || mo < 0 || d < 0) return badFormat(text, 'YYYY-MM-DD');
-  if (!dateOk(y, mo, d)) return impossible(text);
-  scratch.y = y;
-  scratch.mo = mo;
-  scratch.d = d;
-  return null;
+  return readDateDigits(text, 5, 8, 'YYYY-MM-DD');
 }
 
 /** Reads YYYYMMDD into scratch. */
 export function readFixDate(text: string): CheckFailure | null {
   if (text.length !== 8) return badFormat(text, 'YYYYMMDD');
+  return readDateDigits(text, 4, 6, 'YYYYMMDD');
+}
+
+/** The year at 0, month at `moAt` and day at `dAt` of a date whose layout the caller checked. */
+function readDateDigits(text: string, moAt: number, dAt: number, format: string): CheckFailure | null {
   const y = d4(text, 0);
-  const mo = d2(text, 4);
-  const d = d2(text, 6);
-  if (y < 0 || mo < 0 || d < 0) return badFormat(text, 'YYYYMMDD');
+  const mo = d2(text, moAt);
+  const d = d2(text, dAt);
+  if (y < 0 || mo < 0 || d < 0) return badFormat(text, format);
   if (!dateOk(y, mo, d)) return impossible(text);
   scratch.y = y;
   scratch.mo = mo;
