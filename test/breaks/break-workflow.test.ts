@@ -1,23 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { detectBreaks } from '../../db/breaks/detect-breaks';
 import { actOnBreak, breakDetail, breaksPage, orderDrillDown } from '../../lib/server/breaks/breaks-service';
 import { verifyAuditChain } from '../../lib/server/audit/verify-audit-chain';
-import { FixScenario, openTempDb, resetTables, storedBreaks, type TempDb } from './fix-scenario';
+import { FixScenario, storedBreaks, useTempDb } from './fix-scenario';
 
 // The break browser's reads, the analyst's actions (audited) and the ClOrdID drill-down down to
 // the raw bytes, on a real database file, through the service app/ calls.
 
-let t: TempDb;
-beforeAll(async () => {
-  t = await openTempDb();
-});
-afterAll(async () => {
-  await t.cleanup();
-});
+const t = useTempDb();
 beforeEach(async () => {
-  await resetTables(t.db);
   await t.db.run(`DELETE FROM jobs`);
 });
 

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detectBreaks } from '../../db/breaks/detect-breaks';
-import { FixScenario, openBreakCounts, openTempDb, type TempDb } from './fix-scenario';
+import { FixScenario, openBreakCounts, useTempDb } from './fix-scenario';
 
 // An approved contract may leave optional columns out of the warehouse table: detection still
 // runs (a missing column reads as NULL), and says so loudly only when lineage is missing.
 
-let t: TempDb;
-beforeAll(async () => {
-  t = await openTempDb();
-});
-afterAll(async () => {
-  await t.cleanup();
-});
+const t = useTempDb({ reset: false });
 
 describe('warehouse tables narrower than the FIX intent', () => {
   it('detects breaks without trd_match_id, account and last_mkt', async () => {

@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detectBreaks, type DetectBreaksOptions } from '../../db/breaks/detect-breaks';
-import { confirmationRows, FixScenario, insertRows, openBreakCounts, openTempDb, resetTables, storedBreaks, type TempDb } from './fix-scenario';
+import { confirmationRows, FixScenario, insertRows, openBreakCounts, resetTables, storedBreaks, useTempDb } from './fix-scenario';
 
 // Our surviving fills against a confirmations file: key passes in order, the fuzzy passes,
 // every mismatch class, and tolerance boundaries (equal to the tolerance matches).
 
-let t: TempDb;
-beforeAll(async () => {
-  t = await openTempDb();
-});
-afterAll(async () => {
-  await t.cleanup();
-});
-beforeEach(async () => {
-  await resetTables(t.db);
-});
+const t = useTempDb();
 
 type Conf = Record<string, string | null>;
 

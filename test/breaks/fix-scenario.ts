@@ -6,6 +6,8 @@ import { duckdbTypeOf } from '../../lib/contracts/duckdb-type';
 import { ORDER_EVENT_COLUMNS, ORDER_EVENT_FIELDS, SESSION_EVENT_COLUMNS, SESSION_EVENT_FIELDS } from '../../lib/fix/fix-output-columns';
 import { CONFIRMATIONS_COLUMNS } from '../../lib/parsers/confirmations/confirmations-intent';
 import type { ColumnSpec } from '../../lib/contracts/column-type';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { detectBreaks } from '../../db/breaks/detect-breaks';
 import { openDatabase, type OpenDb } from '../../db/open';
 
 // Hand-built FIX conversations for break tests. A scenario is the exchange of one session
@@ -48,6 +50,45 @@ export async function openTempDb(): Promise<TempDb> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The hooks every breaks test file shares: one temp database for the file (openTempDb), removed
+ * after it, and its tables emptied before each test unless `reset` is false. The returned
+ * holder's `db` and `dir` are the database and its directory once beforeAll has run.
+ */
+export function useTempDb(opts: { reset?: boolean } = {}): { readonly db: OpenDb; readonly dir: string } {
+  let temp: TempDb | null = null;
+  beforeAll(async () => {
+    temp = await openTempDb();
+  });
+  afterAll(async () => {
+    await temp?.cleanup();
+  });
+  if (opts.reset !== false) {
+    beforeEach(async () => {
+      await resetTables(temp!.db);
+    });
+  }
+  const opened = (): TempDb => {
+    if (!temp) throw new Error('useTempDb: the database is opened in beforeAll');
+    return temp;
+  };
+  return {
+    get db() {
+      return opened().db;
+    },
+    get dir() {
+      return opened().dir;
+    },
+  };
+}
+
+/** Loads a scenario, runs detection as of 2026-11-24 and returns the open breaks per class. */
+export async function loadAndDetect(db: OpenDb, s: FixScenario): Promise<Record<string, number>> {
+  await s.load(db);
+  await detectBreaks(db, { asOf: '2026-11-24' });
+  return openBreakCounts(db);
 }
 
 /** Inserts rows (text cells) into a table by name; DuckDB casts them to the column types. */

@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { breakId } from '../../lib/breaks';
 import { detectBreaks } from '../../db/breaks/detect-breaks';
-import { FixScenario, openBreakCounts, openTempDb, resetTables, storedBreaks, type TempDb } from './fix-scenario';
+import { FixScenario, openBreakCounts, storedBreaks, useTempDb } from './fix-scenario';
 
 // Re-runs: stable ids, analyst state that survives, automatic closing with a reason, reopening,
 // and recomputing only the sessions the given jobs touched.
 
-let t: TempDb;
-beforeAll(async () => {
-  t = await openTempDb();
-});
-afterAll(async () => {
-  await t.cleanup();
-});
-beforeEach(async () => {
-  await resetTables(t.db);
-});
+const t = useTempDb();
 
 describe('incremental detection', () => {
   it('keeps status, assignee and comments across re-runs (stable id)', async () => {

@@ -1,27 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { detectBreaks } from '../../db/breaks/detect-breaks';
-import { FixScenario, openBreakCounts, openTempDb, resetTables, storedBreaks, type TempDb } from './fix-scenario';
+import { describe, expect, it } from 'vitest';
+import { FixScenario, loadAndDetect, openBreakCounts, resetTables, storedBreaks, useTempDb } from './fix-scenario';
 
 // Lifecycle breaks from hand-built FIX conversations loaded as typed warehouse rows into a real
 // DuckDB file. Each case asserts the complete set of open breaks, so a rule that fires where it
 // should not fails the test as surely as one that stays silent.
 
-let t: TempDb;
-beforeAll(async () => {
-  t = await openTempDb();
-});
-afterAll(async () => {
-  await t.cleanup();
-});
-beforeEach(async () => {
-  await resetTables(t.db);
-});
+const t = useTempDb();
 
-async function detect(s: FixScenario): Promise<Record<string, number>> {
-  await s.load(t.db);
-  await detectBreaks(t.db, { asOf: '2026-11-24' });
-  return openBreakCounts(t.db);
-}
+const detect = (s: FixScenario) => loadAndDetect(t.db, s);
 
 function logon(s: FixScenario): void {
   s.send('us', { msg_type: 'A', reset_seq_num_flag: 'Y', heart_bt_int: '30' });

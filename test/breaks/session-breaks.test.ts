@@ -1,25 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { detectBreaks } from '../../db/breaks/detect-breaks';
-import { FixScenario, openBreakCounts, openTempDb, resetTables, storedBreaks, type TempDb } from './fix-scenario';
+import { describe, expect, it } from 'vitest';
+import { FixScenario, loadAndDetect, openBreakCounts, storedBreaks, useTempDb } from './fix-scenario';
 
 // sequence_gap and duplicate_seq_num per direction of a session, over order and session messages.
 
-let t: TempDb;
-beforeAll(async () => {
-  t = await openTempDb();
-});
-afterAll(async () => {
-  await t.cleanup();
-});
-beforeEach(async () => {
-  await resetTables(t.db);
-});
+const t = useTempDb();
 
-async function detect(s: FixScenario): Promise<Record<string, number>> {
-  await s.load(t.db);
-  await detectBreaks(t.db, { asOf: '2026-11-24' });
-  return openBreakCounts(t.db);
-}
+const detect = (s: FixScenario) => loadAndDetect(t.db, s);
 
 function heartbeats(s: FixScenario, from: 'us' | 'them', n: number): void {
   for (let i = 0; i < n; i++) s.send(from, { msg_type: '0' });
