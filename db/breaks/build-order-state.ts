@@ -7,7 +7,9 @@ import { id, JOB_IDS_SQL, orderIdSql, SESSION_SQL, SIDE_WORD_SQL, TERMINAL_STATU
 //   _bk_ev                        order events of those sessions, one row per message, ordered (seq);
 //                                 narrow (ids, seq, sequence fields)
 //   _bk_m                         the chained messages, whole (business columns, drill-down cells) +
-//                                 chain_root, counted (not a resend) and kind
+//                                 chain_root, chain_key, counted (not a resend) and kind; stored
+//                                 sorted by (chain_key, seq), so that a range of chain keys is a
+//                                 run of row groups (the summary reads it range by range)
 //   _bk_fill                      surviving fills (busts / corrections applied)
 //   _bk_chain                     order summary per chain, reported vs computed
 //
@@ -160,7 +162,7 @@ export async function buildChains(tx: Db): Promise<void> {
         b._cf_source_hash, b.message_index, b._cf_job_id, ${SEQ_SQL} AS seq, ${DISPLAY_SQL}
       FROM ${EVENTS_FROM} WHERE ${EVENTS_WHERE}
     )
-    SELECT e.*, r.chain_root,
+    SELECT hash(e.session || '|' || r.chain_root) AS chain_key, e.*, r.chain_root,
       e.msg_type = '8' AS is_exec,
       CASE
         WHEN e.msg_type = '8' AND e.exec_id IS NOT NULL AND e.exec_id <> '0' THEN e.seq = fx.first_seq
@@ -176,7 +178,9 @@ export async function buildChains(tx: Db): Promise<void> {
     FROM e JOIN _bk_lab l ON l.session = e.session AND l.seq = e.seq AND l.label IS NOT NULL
     JOIN _bk_root r ON r.session = l.session AND r.label = l.label
     LEFT JOIN _bk_first_exec fx ON fx.session = e.session AND fx.exec_id = e.exec_id
-    LEFT JOIN _bk_first_req fq ON fq.session = e.session AND fq.msg_type = e.msg_type AND fq.cl_ord_id = e.cl_ord_id`);
+    LEFT JOIN _bk_first_req fq ON fq.session = e.session AND fq.msg_type = e.msg_type AND fq.cl_ord_id = e.cl_ord_id
+    ORDER BY chain_key, seq`);
+  await dropTempTables(tx, ['_bk_edge', '_bk_node_next', '_bk_node', '_bk_oid', '_bk_lab', '_bk_root', '_bk_first_exec', '_bk_first_req']);
 }
 
 /**
@@ -209,19 +213,51 @@ export async function buildFills(tx: Db): Promise<void> {
     FROM _bk_m f LEFT JOIN _bk_act a ON a.session = f.session AND a.root = f.eid
     WHERE f.counted AND f.kind = 'fill' AND coalesce(a.last_kind, 'fill') <> 'bust'
       AND (CASE WHEN a.last_kind = 'correct' THEN coalesce(a.last_qty, f.last_qty) ELSE f.last_qty END) > 0`);
+  await dropTempTables(tx, ['_bk_act']);
+}
+
+/**
+ * Chains per summary statement. The summary's aggregate states (lists of ids, arg_max of text)
+ * are held in memory and cannot spill: at 2M chains in one statement it ran out of a 2GB limit
+ * (10M messages). Each statement summarises one range of chain keys instead, so its memory is
+ * bounded by the range, not by the data.
+ */
+export const CHAINS_PER_SUMMARY_RANGE = 250_000;
+
+/** [lo, hi] bounds (inclusive, UBIGINT as text) splitting the chain-key space into n equal ranges. */
+export function chainKeyRanges(n: number): [string, string][] {
+  const space = 1n << 64n;
+  const out: [string, string][] = [];
+  for (let i = 0n; i < BigInt(n); i++) {
+    out.push([String((space * i) / BigInt(n)), String((space * (i + 1n)) / BigInt(n) - 1n)]);
+  }
+  return out;
 }
 
 /** The order summary of each chain (reported values are those of its last counted ExecutionReport). */
-export async function buildChainSummary(tx: Db): Promise<void> {
+export async function buildChainSummary(tx: Db, chainsPerRange = CHAINS_PER_SUMMARY_RANGE): Promise<void> {
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_fsum AS
     SELECT session, chain_root, sum(qty) AS cq, sum(qty * coalesce(px, 0)) AS notional, count(*) AS n,
       arg_max(px, seq) AS last_px
     FROM _bk_fill GROUP BY 1, 2`);
-  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_chain AS
+  const chains = Number((await tx.all<{ n: number }>(`SELECT count(DISTINCT chain_key)::BIGINT AS n FROM _bk_m`))[0].n);
+  const ranges = chainKeyRanges(Math.max(1, Math.ceil(chains / chainsPerRange)));
+  for (let i = 0; i < ranges.length; i++) {
+    // $1, $2: the range, bound as constants so the scans of _bk_m (sorted by chain_key) skip
+    // the row groups of other ranges.
+    await tx.run(`${i === 0 ? 'CREATE OR REPLACE TEMP TABLE _bk_chain AS' : 'INSERT INTO _bk_chain'} ${SUMMARY_SQL}`, ranges[i]);
+  }
+  await dropTempTables(tx, ['_bk_fsum']);
+}
+
+const IN_RANGE = (alias: string) => `${alias}.chain_key BETWEEN $1::UBIGINT AND $2::UBIGINT`;
+
+const SUMMARY_SQL = `
     WITH agg AS (
-      SELECT session, chain_root,
-        list(DISTINCT cl_ord_id) FILTER (WHERE cl_ord_id IS NOT NULL) AS cl_ord_ids,
-        list(DISTINCT orig_cl_ord_id) FILTER (WHERE orig_cl_ord_id IS NOT NULL) AS orig_ids,
+      SELECT chain_key, session, chain_root,
+        -- Lists sorted: the same chain gives the same summary whatever the ranges or threads.
+        list(DISTINCT cl_ord_id ORDER BY cl_ord_id) FILTER (WHERE cl_ord_id IS NOT NULL) AS cl_ord_ids,
+        list(DISTINCT orig_cl_ord_id ORDER BY orig_cl_ord_id) FILTER (WHERE orig_cl_ord_id IS NOT NULL) AS orig_ids,
         list(DISTINCT order_id ORDER BY order_id) FILTER (WHERE is_exec AND counted AND order_id IS NOT NULL) AS order_ids,
         count(order_id) FILTER (WHERE is_exec AND counted) AS reports_with_order_id,
         arg_max(symbol, seq) FILTER (WHERE symbol IS NOT NULL) AS symbol,
@@ -241,14 +277,14 @@ export async function buildChainSummary(tx: Db): Promise<void> {
         bool_or(is_exec) AS has_exec,
         coalesce(min(trade_date), min(transact_time)::DATE, min(sending_time)::DATE) AS trade_date,
         min(sending_time) AS first_seen, max(sending_time) AS last_seen, count(*) AS message_count
-      FROM _bk_m GROUP BY 1, 2
+      FROM _bk_m WHERE ${IN_RANGE('_bk_m')} GROUP BY 1, 2, 3
     ), terminal AS (
       -- The first terminal report after the last bust/correction that reopened the order.
       SELECT m.session, m.chain_root, min(m.seq) AS terminal_seq,
         arg_min({'ord_status': m.ord_status, 'exec_id': m.exec_id, 'source_hash': m._cf_source_hash,
           'message_index': m.message_index, 'job_id': m._cf_job_id}, m.seq) AS terminal_report
       FROM _bk_m m JOIN agg a USING (session, chain_root)
-      WHERE m.is_exec AND m.counted AND m.seq > coalesce(a.reopen_seq, 0)
+      WHERE ${IN_RANGE('m')} AND m.is_exec AND m.counted AND m.seq > coalesce(a.reopen_seq, 0)
         AND (m.ord_status IN ${TERMINAL_STATUSES_SQL} OR (m.leaves_qty = 0 AND m.cum_qty > 0 AND m.ord_status = '1'))
       GROUP BY 1, 2
     )
@@ -258,8 +294,7 @@ export async function buildChainSummary(tx: Db): Promise<void> {
         OR (a.last_report.leaves = 0 AND a.last_report.cum > 0 AND a.last_report.status = '1') AS is_terminal,
       coalesce(s.cq, 0) AS computed_cum_qty, coalesce(s.notional, 0) AS computed_notional, coalesce(s.n, 0) AS fill_count,
       coalesce(NULLIF(a.last_report.avg, 0), a.price, s.last_px) AS px_ref
-    FROM agg a LEFT JOIN _bk_fsum s USING (session, chain_root) LEFT JOIN terminal t USING (session, chain_root)`);
-}
+    FROM agg a LEFT JOIN _bk_fsum s USING (session, chain_root) LEFT JOIN terminal t USING (session, chain_root)`;
 
 /**
  * Replaces the persisted derived state (members, chains, fills) of the scope sessions; a full
@@ -273,15 +308,16 @@ export async function persistOrderState(tx: Db, full: boolean): Promise<void> {
     SELECT DISTINCT session, chain_root, x FROM (
       SELECT session, chain_root, unnest(list_distinct(list_concat(coalesce(cl_ord_ids, []), coalesce(orig_ids, [])))) AS x FROM _bk_chain)`);
   await tx.run(`INSERT INTO order_chains
-    SELECT hash(session || '|' || chain_root) AS chain_key, session, chain_root, list_distinct(list_concat(coalesce(cl_ord_ids, []), coalesce(orig_ids, []))), order_ids,
+    SELECT chain_key, session, chain_root, list_sort(list_distinct(list_concat(coalesce(cl_ord_ids, []), coalesce(orig_ids, [])))), order_ids,
       symbol, side, account, currency, venue, time_in_force, order_qty, price,
       reported_cum_qty, reported_leaves_qty, reported_avg_px, computed_cum_qty, computed_notional, ord_status,
       coalesce(is_terminal, false), trade_date, first_seen, last_seen, message_count, fill_count
     FROM _bk_chain ORDER BY chain_key`);
-  // Sorted by chain_key: a drill-down reads the row group(s) of its key only (zone maps).
+  // Sorted by chain_key: a drill-down reads the row group(s) of its key only (zone maps). _bk_m
+  // is stored in (chain_key, seq) order and a scan keeps insertion order, so no sort here.
   await tx.run(`INSERT INTO order_chain_messages
-    SELECT hash(session || '|' || chain_root) AS chain_key, session, chain_root, seq, ${CHAIN_MESSAGE_SQL}
-    FROM _bk_m ORDER BY chain_key, seq`);
+    SELECT chain_key, session, chain_root, seq, ${CHAIN_MESSAGE_SQL}
+    FROM _bk_m`);
   await tx.run(`INSERT INTO order_fills
     SELECT hash(session || '|' || chain_root) AS chain_key, fill_id, session, chain_root, cl_ord_id, order_id, exec_id, current_exec_id,
       trd_match_id, symbol, side, account, qty, px, trade_date, settl_date, transact_time,
@@ -289,6 +325,11 @@ export async function persistOrderState(tx: Db, full: boolean): Promise<void> {
       row_number() OVER (PARTITION BY session, chain_root ORDER BY seq) AS chain_fill_ordinal,
       _cf_source_hash, message_index, _cf_job_id
     FROM _bk_fill ORDER BY chain_key, chain_fill_ordinal`);
+}
+
+/** Drops temp tables a later step no longer reads: their memory (or spill files) is freed at once. */
+export async function dropTempTables(tx: Db, tables: string[]): Promise<void> {
+  for (const t of tables) await tx.run(`DROP TABLE IF EXISTS ${t}`);
 }
 
 export async function countOf(tx: Db, table: string): Promise<number> {

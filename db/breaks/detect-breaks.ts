@@ -32,6 +32,8 @@ export interface DetectBreaksOptions {
   calendar?: HolidayCalendar;
   /** Called after each step with its wall time (benchmarks, diagnostics). */
   onStep?: (step: string, ms: number) => void;
+  /** Chains summarised per statement (default CHAINS_PER_SUMMARY_RANGE; tests use small values). */
+  chainsPerSummaryRange?: number;
 }
 
 export interface DetectBreaksResult extends WriteResult {
@@ -80,7 +82,7 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
         await step('events', () => buildEvents(tx));
         await step('chains', () => buildChains(tx));
         await step('fills', () => buildFills(tx));
-        await step('summary', () => buildChainSummary(tx));
+        await step('summary', () => buildChainSummary(tx, opts.chainsPerSummaryRange));
         await step('persist', () => persistOrderState(tx, jobIds === null));
         chains = await countOf(tx, '_bk_chain');
         fills = await countOf(tx, '_bk_fill');
