@@ -1,4 +1,4 @@
-// `npm run bench [-- <parse|validate|breaks|end-to-end|compare>] [--messages N] [--quick] [--json]`: the benchmark suite
+// `npm run bench [-- <parse|validate|breaks|end-to-end|upload|compare>] [--messages N] [--quick] [--json]`: the benchmark suite
 // (issue 9). Each stage generates its data in a temp dir and measures against the parse
 // ceiling from the same run. --quick runs 100k messages; the default is 1M. --json prints one
 // document (the per-stage results plus the summary keys of issue 9 that these stages provide).
@@ -7,25 +7,31 @@
 // its process with no other stage's code (fixparser's bundle, for one, halved our parser's speed
 // when it was loaded first; see docs/performance.md).
 
-const STAGES = ['parse', 'validate', 'breaks', 'end-to-end', 'compare'] as const;
+const STAGES = ['parse', 'validate', 'breaks', 'end-to-end', 'upload', 'compare'] as const;
 type Stage = (typeof STAGES)[number];
-/** Run by a plain `npm run bench`; 'compare' (fixparser@2.9.5) runs only when named. */
+/** Run by a plain `npm run bench`; 'upload' and 'compare' (fixparser@2.9.5) run only when named. */
 const DEFAULT_STAGES: readonly Stage[] = ['parse', 'validate', 'breaks', 'end-to-end'];
 
 interface BenchArgs {
   stages: Stage[];
   messages: number;
   json: boolean;
+  /** --quick: 100k messages; the upload stage uploads 30 MB instead of 300 MB. */
+  quick: boolean;
 }
 
 function parseArgs(argv: readonly string[]): BenchArgs {
   const stages: Stage[] = [];
   let messages = 1_000_000;
   let json = false;
+  let quick = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') json = true;
-    else if (a === '--quick') messages = 100_000;
+    else if (a === '--quick') {
+      messages = 100_000;
+      quick = true;
+    }
     else if (a === '--messages' || a.startsWith('--messages=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
       const n = Number(String(v).replaceAll('_', ''));
@@ -34,7 +40,7 @@ function parseArgs(argv: readonly string[]): BenchArgs {
     } else if ((STAGES as readonly string[]).includes(a)) stages.push(a as Stage);
     else throw new Error(`unknown argument ${a} (stages: ${STAGES.join(', ')}; options: --messages N, --quick, --json)`);
   }
-  return { stages: stages.length > 0 ? stages : [...DEFAULT_STAGES], messages, json };
+  return { stages: stages.length > 0 ? stages : [...DEFAULT_STAGES], messages, json, quick };
 }
 
 async function quiet<T>(silence: boolean, fn: () => Promise<T>): Promise<T> {
@@ -85,6 +91,12 @@ async function main(): Promise<number> {
       doc.breaks_page_p95_ms ??= r.breaks_page_p95_ms;
       doc.drilldown_p95_ms ??= r.drilldown_p95_ms;
       e2ePeaks = { server: r.peak_rss_mb.server, workers: r.peak_rss_mb.workers };
+    } else if (stage === 'upload') {
+      // A 300 MB upload through the real server (bench/upload.ts); --messages does not apply.
+      const { benchUpload } = await import('./upload');
+      const r = await benchUpload({ json: args.json, ...(args.quick ? { minBytes: 30e6 } : {}) });
+      doc.upload = r;
+      doc.upload_300mb_mb_per_s = r.upload_mb_per_s;
     } else if (stage === 'breaks') {
       const { benchBreaks } = await import('./breaks');
       const r = await benchBreaks({ messages: args.messages, json: args.json });

@@ -42,8 +42,9 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenDb> {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
     // Bounded (issue 9): DuckDB spills to <file>.tmp instead of growing to its default of 80 % of
-    // RAM. 2GB, not less: break detection at 3M messages ran out of memory at 512MB (aggregates
-    // that cannot spill); 512MB is enough up to about 1M. WORKBENCH_DB_MEMORY / _THREADS override.
+    // RAM. 2GB: break detection over 10M messages runs within it (the chain summary, whose
+    // aggregates cannot spill, runs range by range: build-order-state.ts). WORKBENCH_DB_MEMORY /
+    // _THREADS override.
     memory_limit: process.env.WORKBENCH_DB_MEMORY ?? '2GB',
     ...(process.env.WORKBENCH_DB_THREADS ? { threads: process.env.WORKBENCH_DB_THREADS } : {}),
   });

@@ -171,14 +171,25 @@ export async function getBreak(db: Db, breakId: string): Promise<(BreakListItem 
 }
 
 /** The chains (one per session) a ClOrdID belongs to. */
-export async function chainsOf(db: Db, clOrdId: string): Promise<{ session: string; chain_root: string }[]> {
-  return db.all(`SELECT DISTINCT session, chain_root FROM order_chain_members WHERE cl_ord_id = ? ORDER BY session`, [clOrdId]);
+/** A chain of the drill-down, with the chain_key its rows are stored under (see chainKey). */
+export interface ChainRef {
+  session: string;
+  chain_root: string;
+  chain_key: string;
 }
 
-export async function chainSummary(db: Db, session: string, chainRoot: string): Promise<Record<string, unknown> | null> {
+export async function chainsOf(db: Db, clOrdId: string): Promise<ChainRef[]> {
+  return db.all(
+    `SELECT DISTINCT session, chain_root, hash(session || '|' || chain_root)::VARCHAR AS chain_key
+     FROM order_chain_members WHERE cl_ord_id = ? ORDER BY session`,
+    [clOrdId],
+  );
+}
+
+export async function chainSummary(db: Db, session: string, chainRoot: string, key?: string): Promise<Record<string, unknown> | null> {
   const rows = await db.all<Record<string, unknown>>(
     `SELECT * EXCLUDE (chain_key) FROM order_chains WHERE chain_key = $1::UBIGINT AND session = $2 AND chain_root = $3`,
-    [await chainKey(db, session, chainRoot), session, chainRoot],
+    [key ?? (await chainKey(db, session, chainRoot)), session, chainRoot],
   );
   return rows[0] ?? null;
 }
@@ -187,12 +198,12 @@ export async function chainSummary(db: Db, session: string, chainRoot: string): 
  * Every order message of a chain in order, with its lineage (file, job, parser version, contract
  * hash, line, byte span): the drill-down's timeline and the key to the raw bytes.
  */
-export async function chainMessages(db: Db, session: string, chainRoot: string): Promise<Record<string, unknown>[]> {
+export async function chainMessages(db: Db, session: string, chainRoot: string, key?: string): Promise<Record<string, unknown>[]> {
   // Detection keeps every chain's messages in order_chain_messages, sorted by chain_key: the
   // key is computed first and bound as a value, so the scan filter is a constant and the zone
   // maps skip every other row group. A database whose chains predate that table (no rows yet for
   // a chain that has messages) falls back to searching fix_order_events.
-  const k = await chainKey(db, session, chainRoot);
+  const k = key ?? (await chainKey(db, session, chainRoot));
   const rows = await db.all<Record<string, unknown>>(
     `SELECT message_index, line_number, source_hash, job_id, parser_version, contract_hash, source_offset, source_length,
        sending_time, transact_time, sender_comp_id, target_comp_id, msg_type, msg_seq_num, poss_dup_flag,
@@ -240,7 +251,7 @@ async function searchChainMessages(db: Db, session: string, chainRoot: string): 
 }
 
 /** Surviving fills of a chain with the confirmation each was matched to (if any). */
-export async function chainFills(db: Db, session: string, chainRoot: string): Promise<Record<string, unknown>[]> {
+export async function chainFills(db: Db, session: string, chainRoot: string, key?: string): Promise<Record<string, unknown>[]> {
   // Both tables are sorted by chain_key (see chainMessages): each side reads one row group.
   return db.all(
     `SELECT f.fill_id, f.exec_id, f.current_exec_id, f.cl_ord_id, f.order_id, f.last_qty::VARCHAR AS last_qty, f.last_px::VARCHAR AS last_px,
@@ -248,7 +259,7 @@ export async function chainFills(db: Db, session: string, chainRoot: string): Pr
      FROM order_fills f
      LEFT JOIN (SELECT * FROM counterparty_matches WHERE chain_key = $1::UBIGINT) m USING (fill_id)
      WHERE f.chain_key = $1::UBIGINT AND f.session = $2 AND f.chain_root = $3 ORDER BY f.chain_fill_ordinal`,
-    [await chainKey(db, session, chainRoot), session, chainRoot],
+    [key ?? (await chainKey(db, session, chainRoot)), session, chainRoot],
   );
 }
 

@@ -84,12 +84,14 @@ export async function orderDrillDown(clOrdId: string, db?: Db) {
   const out = [];
   for (const c of chains) {
     const [summary, messages, fills, breaks] = await Promise.all([
-      chainSummary(d, c.session, c.chain_root),
-      chainMessages(d, c.session, c.chain_root),
-      chainFills(d, c.session, c.chain_root),
+      chainSummary(d, c.session, c.chain_root, c.chain_key),
+      chainMessages(d, c.session, c.chain_root, c.chain_key),
+      chainFills(d, c.session, c.chain_root, c.chain_key),
       chainBreaks(d, c.session, c.chain_root),
     ]);
     const paths = await sourcePaths(d, [...new Set(messages.map((m) => String(m.job_id)))]);
+    // Each message's raw bytes, read concurrently (one small read per message).
+    const raws = await Promise.all(messages.map((m) => readRaw(paths.get(String(m.job_id)) ?? null, m.source_offset, m.source_length)));
     // Computed state after each message, from the surviving fills (busts and corrections already
     // applied), next to what the message reported.
     const surviving = new Map(fills.map((f) => [`${f.source_hash}#${f.message_index}`, f]));
@@ -97,7 +99,7 @@ export async function orderDrillDown(clOrdId: string, db?: Db) {
     let notional = new Decimal(0);
     let orderQty: Decimal | null = null;
     const timeline: TimelineEntry[] = [];
-    for (const m of messages) {
+    for (const [i, m] of messages.entries()) {
       const fill = surviving.get(`${m.source_hash}#${m.message_index}`);
       if (fill) {
         computed = computed.plus(String(fill.last_qty));
@@ -114,7 +116,7 @@ export async function orderDrillDown(clOrdId: string, db?: Db) {
         exec_type_name: m.exec_type ? enumMeaning(150, String(m.exec_type)) : null,
         ord_status_name: m.ord_status ? enumMeaning(39, String(m.ord_status)) : null,
         computed_cum_qty: computed.toFixed(),
-        raw: await readRaw(paths.get(String(m.job_id)) ?? null, m.source_offset, m.source_length),
+        raw: raws[i],
       });
     }
     out.push({ session: c.session, chain_root: c.chain_root, summary, messages: timeline, fills, breaks });
@@ -122,10 +124,16 @@ export async function orderDrillDown(clOrdId: string, db?: Db) {
   return { cl_ord_id: clOrdId, chains: out };
 }
 
+/** Databases known to have a jobs table (it is never dropped): one catalog query per database, not per drill-down. */
+const HAS_JOBS = new WeakSet<Db>();
+
 async function sourcePaths(db: Db, jobIds: string[]): Promise<Map<string, string>> {
   if (jobIds.length === 0) return new Map();
-  const exists = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'jobs'`);
-  if (Number(exists[0].n) === 0) return new Map();
+  if (!HAS_JOBS.has(db)) {
+    const exists = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'jobs'`);
+    if (Number(exists[0].n) === 0) return new Map();
+    HAS_JOBS.add(db);
+  }
   const rows = await db.all<{ id: string; source_path: string }>(
     `SELECT id, source_path FROM jobs WHERE id IN (${jobIds.map(() => '?').join(', ')})`,
     jobIds,

@@ -1,16 +1,15 @@
 // Streams an upload body to data/uploads/<sha256> without holding the file in memory:
-// body → byte limit → (gunzip → decompressed limit) → sniff + sha256 → temp file → fsync → rename.
+// body → byte limit → (gunzip → decompressed limit) → sniff + sha256 → temp file (written in
+// 1 MiB blocks, coalescing-file-writer.ts) → fsync → rename.
 // The temp file lives in data/uploads/.incoming/ (same file system, so the rename is atomic);
 // on any failure it is removed, so data/uploads/ only ever holds complete, named-by-hash files.
 import { createHash, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { ApiError } from '../http/api-error';
+import { CoalescingFileWriter } from './coalescing-file-writer';
 import { SNIFF_BYTES, sniffContent, type UploadKind } from './sniff-content';
 import type { UploadLimits } from './upload-limits';
 
@@ -97,7 +96,7 @@ export async function storeUploadStream(
   };
   const storedLimit = gzip ? opts.limits.maxDecompressedBytes : opts.limits.maxBytes;
 
-  async function* inspected(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  async function* inspected(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
     for await (const chunk of source) {
       sizeBytes += chunk.length;
       if (sizeBytes > storedLimit) {
@@ -106,7 +105,7 @@ export async function storeUploadStream(
           : tooLarge(storedLimit);
       }
       if (!sniffed) {
-        head.push(chunk);
+        head.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
         headLength += chunk.length;
         if (headLength >= SNIFF_BYTES) sniff(false);
       }
@@ -116,18 +115,34 @@ export async function storeUploadStream(
     if (!sniffed) sniff(true);
   }
 
-  let out: ReturnType<typeof createWriteStream> | null = null;
+  let fh: FileHandle | null = null;
   try {
-    const source = Readable.from(received(), { objectMode: false });
-    out = createWriteStream(tmp, { flags: 'wx', mode: 0o640 });
-    if (gzip) await pipeline(source, createGunzip(), inspected, out);
-    else await pipeline(source, inspected, out);
-    const fh = await open(tmp, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
+    fh = await open(tmp, 'wx', 0o640);
+    const writer = new CoalescingFileWriter(fh);
+    const store = async (chunks: AsyncIterable<Uint8Array>) => {
+      for await (const chunk of chunks) await writer.write(chunk);
+      await writer.end();
+    };
+    // Plain bytes go straight from the body reader to the writer (no stream objects per chunk).
+    // gzip goes through zlib's stream; the first error (the refusal inspected() throws, a corrupt
+    // stream, an aborted body) is the one reported, and both streams are torn down after it.
+    if (gzip) {
+      const source = Readable.from(received(), { objectMode: false });
+      const gunzip = createGunzip();
+      source.on('error', (e) => gunzip.destroy(e));
+      source.pipe(gunzip);
+      try {
+        await store(inspected(gunzip));
+      } finally {
+        source.destroy();
+        gunzip.destroy();
+      }
+    } else {
+      await store(inspected(received()));
     }
+    await fh.sync();
+    await fh.close();
+    fh = null;
     const sha256 = hash.digest('hex');
     const finalPath = path.join(opts.uploadsDir, sha256);
     const existing = await stat(finalPath).catch(() => null);
@@ -137,12 +152,7 @@ export async function storeUploadStream(
     return { sha256, path: finalPath, sizeBytes, receivedBytes, gzip };
   } catch (e) {
     await reader.cancel().catch(() => undefined);
-    // The write stream opens its file asynchronously: a refusal can come before the open has
-    // finished, and removing the file before then would leave it behind. Wait for the close.
-    if (out && !out.closed) {
-      out.destroy();
-      await once(out, 'close').catch(() => undefined);
-    }
+    await fh?.close().catch(() => undefined);
     await rm(tmp, { force: true });
     if (e instanceof ApiError) throw e;
     if (isZlibError(e)) throw new ApiError('upload.bad_gzip', 415, 'The gzip data is corrupt or truncated.');
