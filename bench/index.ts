@@ -66,7 +66,8 @@ async function main(): Promise<number> {
   let e2ePeaks: { server: number | null; workers: (number | null)[] } | null = null;
   let breaksPeaks: { breaks_staging: number; breaks_database: number } | null = null;
   for (const stage of args.stages) {
-    if (!args.json) console.log(`\n== ${stage} (${args.messages.toLocaleString('en-US')} messages)`);
+    const size = stage === 'upload' ? (args.quick ? '30 MB' : '300 MB') : `${args.messages.toLocaleString('en-US')} messages`;
+    if (!args.json) console.log(`\n== ${stage} (${size})`);
     if (stage === 'parse') {
       // benchParse prints its own line (text or JSON); in --json mode only our document is printed.
       const { benchParse } = await import('./parse');

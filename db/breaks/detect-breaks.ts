@@ -8,7 +8,7 @@ import {
 } from '../../lib/breaks';
 import type { Db } from '../open';
 import { tableExists } from './breaks-db';
-import { buildChainSummary, buildChains, buildEvents, buildFills, buildScope, countOf, persistOrderState } from './build-order-state';
+import { buildChainSummary, buildChains, buildEvents, buildFills, buildScope, countOf, dropTempTables, persistOrderState } from './build-order-state';
 import type { CandidateRow } from './candidate-row';
 import { counterpartyCandidates } from './counterparty-candidates';
 import { lifecycleCandidates } from './lifecycle-candidates';
@@ -87,7 +87,11 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
         chains = await countOf(tx, '_bk_chain');
         fills = await countOf(tx, '_bk_fill');
         found.push(...(await step('lifecycle', () => lifecycleCandidates(tx, config))));
+        // Counterparty matching reads the persisted order_fills: the wide temp tables go now
+        // (at 10M messages they are gigabytes of spill files).
+        await dropTempTables(tx, ['_bk_m', '_bk_fill', '_bk_chain', '_bk_sess_d', '_bk_ev_want']);
         found.push(...(await step('sequence', () => sequenceCandidates(tx, hasSessionEvents))));
+        await dropTempTables(tx, ['_bk_ev', '_bk_files', '_bk_latest', '_bk_filerank']);
       }
       if (hasConfirmations) found.push(...(await step('counterparty', () => counterpartyCandidates(tx, config))));
       const records = found.map((f) => toBreakRecord(f, { asOf, calendar, config }));
