@@ -135,7 +135,7 @@ export interface Server {
   log: string[];
 }
 
-export async function startServer(dataDir: string, workers: number, log: (s: string) => void): Promise<Server> {
+async function startServer(dataDir: string, workers: number, log: (s: string) => void): Promise<Server> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -177,7 +177,7 @@ export async function startServer(dataDir: string, workers: number, log: (s: str
   throw new Error(`the server did not answer /api/health in time:\n${lines.slice(-30).join('\n')}`);
 }
 
-export async function stopServer(s: Server): Promise<void> {
+async function stopServer(s: Server): Promise<void> {
   if (s.child.exitCode !== null) return;
   const exited = new Promise<void>((r) => s.child.once('exit', () => r()));
   s.child.kill('SIGTERM');
@@ -251,9 +251,7 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
   const log = (s: string) => {
     if (!opts.json) console.log(s);
   };
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'workbench-bench-e2e-'));
-  let server: Server | null = null;
-  try {
+  return withBenchSandbox('workbench-bench-e2e-', async ({ tmp, start }) => {
     const orders = Math.max(1, Math.round(opts.messages / MESSAGES_PER_ORDER));
     let t = performance.now();
     const ds = await generateDataset({ orders, seed: 20240102, outDir: path.join(tmp, 'gen') });
@@ -270,7 +268,7 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
     const dataDir = path.join(tmp, 'data');
     await prepareDataDir(dataDir);
     t = performance.now();
-    server = await startServer(dataDir, workers, log);
+    const server = await start(dataDir, workers, log);
     const serverStartS = (performance.now() - t) / 1000;
     log(`server up in ${serverStartS.toFixed(1)} s (pid ${server.pid}, ${workers} workers)`);
     const sampler = new PeakSampler(server.pid);
@@ -386,8 +384,24 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
     log(`peak RSS: server ${serverPeak} MB; workers ${workerPeaks.join(', ')} MB (self-reported)`);
     log(`timeline (s): ${Object.entries(timeline).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     return result;
+  });
+}
+
+/**
+ * Runs `body` in a temp dir; a server it starts through `start` is stopped afterwards (its last
+ * log lines printed when body fails), and the dir is removed.
+ */
+export async function withBenchSandbox<T>(
+  prefix: string,
+  body: (sandbox: { tmp: string; start: (dataDir: string, workers: number, log: (s: string) => void) => Promise<Server> }) => Promise<T>,
+): Promise<T> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), prefix));
+  let server: Server | null = null;
+  try {
+    return await body({ tmp, start: async (dataDir, workers, log) => (server = await startServer(dataDir, workers, log)) });
   } catch (e) {
-    if (server) console.error(`server log (last lines):\n${server.log.slice(-40).join('\n')}`);
+    const s = server as Server | null;
+    if (s) console.error(`server log (last lines):\n${s.log.slice(-40).join('\n')}`);
     throw e;
   } finally {
     if (server) await stopServer(server);

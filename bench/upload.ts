@@ -6,11 +6,9 @@
 // The first upload's job runs on the one worker while the second and third stream (the same
 // bytes: content-addressed, so no further job); those two are the figure under load.
 import { statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { generateDataset } from '../lib/demo/generate-dataset';
-import { Client, prepareDataDir, startServer, stopServer, type Server } from './end-to-end';
+import { Client, prepareDataDir, withBenchSandbox } from './end-to-end';
 
 export interface BenchUploadOptions {
   /** Smallest file size to upload, in bytes (default 300 MB). */
@@ -34,9 +32,7 @@ export async function benchUpload(opts: BenchUploadOptions): Promise<BenchUpload
   const log = (s: string) => {
     if (!opts.json) console.log(s);
   };
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'workbench-bench-upload-'));
-  let server: Server | null = null;
-  try {
+  return withBenchSandbox('workbench-bench-upload-', async ({ tmp, start }) => {
     let orders = Math.ceil(minBytes / BYTES_PER_ORDER);
     let ds = await generateDataset({ orders, seed: 20240102, outDir: path.join(tmp, 'gen') });
     while (statSync(ds.fixPath).size < minBytes) {
@@ -47,7 +43,7 @@ export async function benchUpload(opts: BenchUploadOptions): Promise<BenchUpload
     log(`generated ${(bytes / 1e6).toFixed(1)} MB of FIX (${orders.toLocaleString('en-US')} orders)`);
     const dataDir = path.join(tmp, 'data');
     await prepareDataDir(dataDir);
-    server = await startServer(dataDir, 1, log);
+    const server = await start(dataDir, 1, log);
     const client = new Client(server.base);
     await client.login();
     await client.warmUpUploads();
@@ -64,11 +60,5 @@ export async function benchUpload(opts: BenchUploadOptions): Promise<BenchUpload
       upload_mb_per_s: rates[0],
       note: 'HTTP client in the benchmark process (fetch, streamed from disk) on the same machine; upload_mb_per_s = the first upload, no job running',
     };
-  } catch (e) {
-    if (server) console.error(`server log (last lines):\n${server.log.slice(-40).join('\n')}`);
-    throw e;
-  } finally {
-    if (server) await stopServer(server);
-    await rm(tmp, { recursive: true, force: true });
-  }
+  });
 }
