@@ -1,7 +1,10 @@
 // Parser Bench through its route handlers on a real DuckDB file in a temp dir: two confirmations
 // uploads processed by the real dispatcher and workers (quarantine fixture), one more that really
 // FAILS under the default policy, and one never run (queued while no dispatcher runs).
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadFilePath } from '../../lib/server/bench/bench-uploads';
 import { HEADER, asRole, openQuarantineWorld, type QuarantineWorld } from '../quarantine/quarantine-fixture';
 import { isFinal, uploadFile, waitForJob, type JobsEnv } from '../jobs/job-harness';
 import type { BacktestState, BenchPreview, FileTestResult } from '../../lib/server/bench/bench-service';
@@ -9,6 +12,7 @@ import type { BacktestState, BenchPreview, FileTestResult } from '../../lib/serv
 let w: QuarantineWorld;
 let env: JobsEnv;
 let uploadFailed = '';
+let uploadFailedSha = '';
 let uploadNeverRun = '';
 let approved: { contract_id: string; version: number };
 let draft: { contract_id: string; version: number };
@@ -39,6 +43,34 @@ async function untilFinished(id: string): Promise<BacktestState> {
   }
 }
 
+/**
+ * Writes `bytes` to the FIFO once the run has opened it for reading, then closes it (EOF). A
+ * non-blocking open fails with ENXIO while no reader is there; it is retried until the run
+ * reads or has ended without reading (a stop seen before its first file).
+ */
+async function feedWaitingReader(fifo: string, bytes: Buffer, runId: string): Promise<void> {
+  for (;;) {
+    let fd: number | null = null;
+    try {
+      fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENXIO') throw e;
+    }
+    if (fd !== null) {
+      try {
+        writeSync(fd, bytes); // a few hundred bytes: within the pipe's buffer
+      } finally {
+        closeSync(fd);
+      }
+      return;
+    }
+    const { GET } = (await import('../../app/api/bench/backtests/[id]/route')) as { GET: Handler };
+    const s = await json<BacktestState>(await GET(asRole(w.cookies.analyst, `/api/bench/backtests/${runId}`), idParams(runId)));
+    if (s.status !== 'running') return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 beforeAll(async () => {
   w = await openQuarantineWorld('wb-bench-');
   env = { root: w.root, dataDir: w.dataDir, dbFile: '', migrationsDir: '', db: w.db, reopen: async () => w.db, cleanup: async () => undefined };
@@ -50,6 +82,7 @@ beforeAll(async () => {
     const job = await waitForJob(w.db, f.job_ids[0], isFinal);
     expect(job.status).toBe('FAILED');
     uploadFailed = f.upload_id;
+    uploadFailedSha = f.sha256;
   } finally {
     await dispatcher.stop();
   }
@@ -161,13 +194,27 @@ describe('bench backtest', () => {
   it('stops when asked: the run ends stopped before every file is tested', async () => {
     const { POST } = (await import('../../app/api/bench/backtests/route')) as { POST: Handler };
     const { POST: STOP } = (await import('../../app/api/bench/backtests/[id]/stop/route')) as { POST: Handler };
-    const started = await json<BacktestState>(await POST(asRole(w.cookies.author, '/api/bench/backtests', { method: 'POST', body: draft }), noParams), 202);
-    const stopping = await json<BacktestState>(await STOP(asRole(w.cookies.analyst, `/api/bench/backtests/${started.id}/stop`, { method: 'POST' }), idParams(started.id)));
-    expect(stopping.stop_requested).toBe(true);
-    const end = await untilFinished(started.id);
-    expect(end.status).toBe('stopped');
-    expect(end.done).toBeLessThan(end.total);
-    expect(end.results).toHaveLength(end.done);
+    // The run's first file (the failed upload) is swapped for a FIFO: opening it waits for a
+    // writer, so the run is certainly still running when the stop arrives. Four small files
+    // otherwise could all be tested before the stop request got through its session check.
+    const file = uploadFilePath(w.dataDir, uploadFailedSha);
+    const bytes = readFileSync(file);
+    renameSync(file, `${file}.held`);
+    execFileSync('mkfifo', [file]);
+    try {
+      const started = await json<BacktestState>(await POST(asRole(w.cookies.author, '/api/bench/backtests', { method: 'POST', body: draft }), noParams), 202);
+      expect(started.files[0].upload_id).toBe(uploadFailed);
+      const stopping = await json<BacktestState>(await STOP(asRole(w.cookies.analyst, `/api/bench/backtests/${started.id}/stop`, { method: 'POST' }), idParams(started.id)));
+      expect(stopping.stop_requested).toBe(true);
+      await feedWaitingReader(file, bytes, started.id);
+      const end = await untilFinished(started.id);
+      expect(end.status).toBe('stopped');
+      expect(end.done).toBeLessThan(end.total);
+      expect(end.results).toHaveLength(end.done);
+    } finally {
+      rmSync(file, { force: true });
+      renameSync(`${file}.held`, file);
+    }
   });
 
   it('answers 404 for an unknown run', async () => {
