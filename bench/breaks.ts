@@ -29,6 +29,7 @@ import { insertValidRows } from '../db/jobs/load-parquet';
 import { ensureTable, LINEAGE_COLUMNS } from '../db/jobs/warehouse-tables';
 import { openDatabase, type OpenDb } from '../db/open';
 import { runPipeline } from '../worker/run-pipeline';
+import { latency, type LatencyStats } from './timed';
 
 export interface BenchBreaksOptions {
   messages: number;
@@ -39,13 +40,6 @@ export interface BenchBreaksOptions {
   passes?: number;
   /** Dataset seed (default 20240102, the demo's). */
   seed?: number;
-}
-
-export interface LatencyStats {
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
-  requests: number;
 }
 
 export interface BenchBreaksResult {
@@ -76,23 +70,6 @@ export interface BenchBreaksResult {
 }
 
 const MESSAGES_PER_ORDER = 10;
-
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return Math.round(sorted[i] * 100) / 100;
-}
-
-async function latency(requests: number, call: (i: number) => Promise<unknown>): Promise<LatencyStats> {
-  await call(0); // warm-up (plans, caches), not counted
-  const times: number[] = [];
-  for (let i = 0; i < requests; i++) {
-    const t = performance.now();
-    await call(i);
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return { p50_ms: percentile(times, 50), p95_ms: percentile(times, 95), p99_ms: percentile(times, 99), requests };
-}
 
 function cpuSeconds(): number {
   const u = process.cpuUsage();

@@ -32,6 +32,7 @@ import { createUser } from '../lib/server/auth/users';
 import { seedDefaultContracts } from '../lib/server/jobs/seed-default-contracts';
 import { ceilingOf } from './read-and-split';
 import { cpuSeconds, PeakSampler, peakRssMb, type ProcessPeak } from './end-to-end-processes';
+import { latency, type LatencyStats } from './timed';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The demo generator writes ≈ 5.1 messages per order. */
@@ -47,13 +48,6 @@ export interface BenchEndToEndOptions {
   workers?: number;
   /** Give up waiting for the jobs after this long (default 30 min). */
   timeoutMs?: number;
-}
-
-export interface LatencyStats {
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
-  requests: number;
 }
 
 export interface BenchEndToEndResult {
@@ -97,23 +91,6 @@ function freePort(): Promise<number> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return Math.round(sorted[i] * 100) / 100;
-}
-
-async function latency(requests: number, call: (i: number) => Promise<void>): Promise<LatencyStats> {
-  await call(0); // warm-up, not counted
-  const times: number[] = [];
-  for (let i = 0; i < requests; i++) {
-    const t = performance.now();
-    await call(i);
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return { p50_ms: percentile(times, 50), p95_ms: percentile(times, 95), p99_ms: percentile(times, 99), requests };
-}
 
 /** A migrated database with approved default contracts and the bench account; closed again. */
 export async function prepareDataDir(dataDir: string): Promise<void> {

@@ -13,3 +13,29 @@ export async function timed<T>(fn: () => Promise<T>): Promise<Timed<T>> {
   const used = process.cpuUsage(cpu);
   return { value, cpuSec: (used.user + used.system) / 1e6, wallSec: (performance.now() - wall) / 1000 };
 }
+
+/** p50 / p95 / p99 of a request kind, in milliseconds. */
+export interface LatencyStats {
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  requests: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return Math.round(sorted[i] * 100) / 100;
+}
+
+/** Calls `call(i)` for i in 0..requests-1, one at a time, after one warm-up call that is not counted. */
+export async function latency(requests: number, call: (i: number) => Promise<unknown>): Promise<LatencyStats> {
+  await call(0);
+  const times: number[] = [];
+  for (let i = 0; i < requests; i++) {
+    const t = performance.now();
+    await call(i);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { p50_ms: percentile(times, 50), p95_ms: percentile(times, 95), p99_ms: percentile(times, 99), requests };
+}
