@@ -23,7 +23,7 @@ import {
   makeTemplate,
   openDataDir,
   partialFilesOutsideStaging,
-  runToEnd,
+  runHostToEnd,
   visibleOutput,
   warehouseProblems,
   type JobOutcome,
@@ -54,14 +54,7 @@ describe('deterministic worker fault points (the worker is killed there once; th
     it(`${point}: the job is retried and ends like the clean run, nothing partial visible`, async () => {
       const dataDir = freshDataDir(t, point);
       const marker = path.join(t.root, `${point}.fired`);
-      const host = new Host(dataDir, { WORKBENCH_FAULT_POINT: point, WORKBENCH_FAULT_ONCE: marker });
-      const seen: string[] = [];
-      try {
-        await runToEnd(host, dataDir, t.jobId, clean.rows, seen);
-      } finally {
-        host.kill();
-        await host.exited;
-      }
+      const seen = await runHostToEnd(new Host(dataDir, { WORKBENCH_FAULT_POINT: point, WORKBENCH_FAULT_ONCE: marker }), dataDir, t.jobId, clean.rows);
       expect(existsSync(marker)).toBe(true); // the fault fired
       expect(seen).toEqual([]);
       const end = await checkEnd(dataDir, t.jobId, clean, point, []);
@@ -92,15 +85,7 @@ describe('deterministic server fault points (the server is killed there, then re
     } finally {
       await db.close();
     }
-    const second = new Host(dataDir);
-    const seen: string[] = [];
-    try {
-      await runToEnd(second, dataDir, t.jobId, clean.rows, seen);
-    } finally {
-      second.kill();
-      await second.exited;
-    }
-    expect(seen).toEqual([]);
+    expect(await runHostToEnd(new Host(dataDir), dataDir, t.jobId, clean.rows)).toEqual([]);
     const end = await checkEnd(dataDir, t.jobId, clean, 'promotion_before_commit', []);
     expect(end.attempts).toEqual([
       [1, 'abandoned', 'job.abandoned'],
@@ -127,15 +112,7 @@ describe('deterministic server fault points (the server is killed there, then re
     } finally {
       await db.close();
     }
-    const second = new Host(dataDir);
-    const seen: string[] = [];
-    try {
-      await runToEnd(second, dataDir, t.jobId, clean.rows, seen);
-    } finally {
-      second.kill();
-      await second.exited;
-    }
-    expect(seen).toEqual([]);
+    expect(await runHostToEnd(new Host(dataDir), dataDir, t.jobId, clean.rows)).toEqual([]);
     const end = await checkEnd(dataDir, t.jobId, clean, 'promotion_after_commit', []);
     expect(end.attempts).toEqual([[1, 'completed', null]]);
     rmSync(dataDir, { recursive: true, force: true });

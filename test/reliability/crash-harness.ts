@@ -310,6 +310,21 @@ export async function runToEnd(host: Host, dataDir: string, jobId: string, compl
   }, 'the job to end', 600_000, 150);
 }
 
+/**
+ * runToEnd on `host`, which is killed afterwards (its break detection is not needed) whatever
+ * happens; returns the non all-or-nothing states seen while it ran.
+ */
+export async function runHostToEnd(host: Host, dataDir: string, jobId: string, complete: Record<string, number>): Promise<string[]> {
+  const seen: string[] = [];
+  try {
+    await runToEnd(host, dataDir, jobId, complete, seen);
+  } finally {
+    host.kill();
+    await host.exited;
+  }
+  return seen;
+}
+
 /** The server's first run of a QUEUED job, without faults: the reference outcome and its timeline. */
 export async function cleanRun(t: Template, name = 'clean'): Promise<{ outcome: JobOutcome; spawnedMs: number; releasedMs: number }> {
   const dataDir = freshDataDir(t, name);
