@@ -28,6 +28,11 @@ export interface RangedAttemptOptions extends Omit<AttemptOptions, 'onProgress'>
   /** Name of the parser's parse-error output. */
   errorOutput: string;
   onProgress?: (progress: WorkerProgress) => void;
+  /**
+   * Called once every part's worker has exited for good (no correction round follows), before
+   * the merge: the dispatcher hands the slots to the next job (the merge needs no worker).
+   */
+  onWorkersExited?: () => Promise<void>;
 }
 
 export function partDirFor(stagingDir: string, k: number): string {
@@ -120,6 +125,7 @@ export async function runRangedAttempt(opts: RangedAttemptOptions): Promise<Atte
       }
       reruns = work.length;
     }
+    await opts.onWorkersExited?.();
     const parts = ranges.map((range, k) => ({
       range,
       dir: partDirFor(opts.spec.stagingDir, k),
