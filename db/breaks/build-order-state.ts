@@ -1,5 +1,5 @@
 import type { Db } from '../open';
-import { id, JOB_IDS_SQL, orderIdSql, SESSION_SQL, SIDE_WORD_SQL, TERMINAL_STATUSES_SQL } from './sql-fragments';
+import { id, JOB_IDS_SQL, orderIdSql, SESSION_SQL, SIDE_WORD_SQL, TERMINAL_STATUSES_SQL, textOfSql } from './sql-fragments';
 
 // Builds, in temp tables of the caller's transaction, the business state of every order chain
 // of the sessions in scope:
@@ -85,12 +85,22 @@ const DISPLAY_COLUMNS = [
   'cl_ord_id', 'orig_cl_ord_id', 'order_id', 'exec_id', 'exec_ref_id', 'side',
 ] as const;
 const DISPLAY_SQL = DISPLAY_COLUMNS.map((c) => `b.${c} AS d_${c}`).join(', ');
+/** Decimal columns of _bk_m that order_chain_messages keeps as exact text (their type comes from the contract). */
+const DECIMAL_TEXT_COLUMNS = ['order_qty', 'price', 'last_qty', 'last_px', 'cum_qty', 'leaves_qty', 'avg_px'] as const;
+
 /** The columns of order_chain_messages after chain_key, session, chain_root, seq, from _bk_m. */
-const CHAIN_MESSAGE_SQL = `message_index, d_line_number, _cf_source_hash, _cf_job_id, d__cf_parser_version, d__cf_contract_hash,
+async function chainMessageSql(tx: Db): Promise<string> {
+  const types = new Map(
+    (await tx.all<{ name: string; type: string }>(
+      `SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = '_bk_m'`,
+    )).map((r) => [r.name, r.type]),
+  );
+  const text = DECIMAL_TEXT_COLUMNS.map((c) => textOfSql(c, types.get(c) ?? 'VARCHAR')).join(', ');
+  return `message_index, d_line_number, _cf_source_hash, _cf_job_id, d__cf_parser_version, d__cf_contract_hash,
   d__cf_source_offset, d__cf_source_length, sending_time, transact_time, sender_comp_id, target_comp_id, msg_type, msg_seq_num,
   poss_dup_flag, d_cl_ord_id, d_orig_cl_ord_id, d_order_id, d_exec_id, d_exec_ref_id, exec_trans_type, exec_type, ord_status,
-  d_side, symbol, order_qty::VARCHAR, price::VARCHAR, last_qty::VARCHAR, last_px::VARCHAR, cum_qty::VARCHAR, leaves_qty::VARCHAR,
-  avg_px::VARCHAR, text`;
+  d_side, symbol, ${text}, text`;
+}
 
 /**
  * Chains: ClOrdIDs linked through OrigClOrdID(41), transitively, per session (connected
@@ -316,7 +326,7 @@ export async function persistOrderState(tx: Db, full: boolean): Promise<void> {
   // Sorted by chain_key: a drill-down reads the row group(s) of its key only (zone maps). _bk_m
   // is stored in (chain_key, seq) order and a scan keeps insertion order, so no sort here.
   await tx.run(`INSERT INTO order_chain_messages
-    SELECT chain_key, session, chain_root, seq, ${CHAIN_MESSAGE_SQL}
+    SELECT chain_key, session, chain_root, seq, ${await chainMessageSql(tx)}
     FROM _bk_m`);
   await tx.run(`INSERT INTO order_fills
     SELECT hash(session || '|' || chain_root) AS chain_key, fill_id, session, chain_root, cl_ord_id, order_id, exec_id, current_exec_id,

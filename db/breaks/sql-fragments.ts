@@ -26,3 +26,20 @@ export const JOB_IDS_SQL = `(SELECT unnest(from_json(?, '["VARCHAR"]')))`;
 export function withinSql(ours: string, theirs: string, abs: string, rel: string): string {
   return `(abs((${theirs}) - (${ours})) <= ${abs} OR abs((${theirs}) - (${ours})) <= ${rel} * abs(${ours}))`;
 }
+
+const DECIMAL_TYPE = /^DECIMAL\((\d+),\s*(\d+)\)$/i;
+
+/**
+ * A column as exact text (what the drill-down shows). A DECIMAL wider than 18 digits (a HUGEINT
+ * decimal: the contracts' DECIMAL(24, s)) casts to text about three times slower than one that
+ * fits a BIGINT, so values that fit DECIMAL(18, s) are narrowed first: same scale, so the text
+ * is the same and TRY_CAST is NULL only on overflow (or on NULL, which the direct cast keeps),
+ * and coalesce casts only those rows directly. The twin of db/parquet/cast-from-text.ts.
+ */
+export function textOfSql(col: string, duckdbType: string): string {
+  const dec = DECIMAL_TYPE.exec(duckdbType.trim());
+  if (dec && Number(dec[1]) > 18 && Number(dec[2]) < 18) {
+    return `coalesce(TRY_CAST(${col} AS DECIMAL(18,${dec[2]}))::VARCHAR, ${col}::VARCHAR)`;
+  }
+  return `${col}::VARCHAR`;
+}
