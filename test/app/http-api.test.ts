@@ -128,6 +128,19 @@ describe('HTTP API', () => {
     expect(await ok.json()).toEqual({ ok: true, entries: expect.any(Number) });
   });
 
+  it('says how long the server spent on each answer (Server-Timing), errors included', async () => {
+    const timingOf = (res: Response) => /^app;dur=(\d+(?:\.\d)?)$/.exec(res.headers.get('server-timing') ?? '');
+    const ok = await verify(req('/api/audit/verify', { cookie: await sessionOf('admin') }), {});
+    const refused = await verify(req('/api/audit/verify'), {});
+    for (const res of [ok, refused, await health(req('/api/health'), {})]) {
+      const m = timingOf(res);
+      expect(m, res.headers.get('server-timing') ?? 'no Server-Timing header').not.toBeNull();
+      expect(Number(m![1])).toBeGreaterThanOrEqual(0);
+    }
+    expect(ok.status).toBe(200);
+    expect(refused.status).toBe(401);
+  });
+
   it('uploads a FIX log into jobs, links a re-upload (gzipped) to it, and refuses bad uploads with codes', async () => {
     const cookie = await sessionOf('ops');
     const day1 = Buffer.from(`8=FIX.4.4${SOH}9=5${SOH}35=0${SOH}34=7${SOH}10=000${SOH}\n`.repeat(30));
