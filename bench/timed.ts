@@ -20,6 +20,8 @@ export interface LatencyStats {
   p95_ms: number;
   p99_ms: number;
   requests: number;
+  /** Over HTTP: the server's own time per request (its Server-Timing header), same requests. */
+  server?: { p50_ms: number; p95_ms: number; p99_ms: number };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -27,15 +29,24 @@ function percentile(sorted: number[], p: number): number {
   return Math.round(sorted[i] * 100) / 100;
 }
 
-/** Calls `call(i)` for i in 0..requests-1, one at a time, after one warm-up call that is not counted. */
+function stats(times: number[]): { p50_ms: number; p95_ms: number; p99_ms: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { p50_ms: percentile(sorted, 50), p95_ms: percentile(sorted, 95), p99_ms: percentile(sorted, 99) };
+}
+
+/**
+ * Calls `call(i)` for i in 0..requests-1, one at a time, after one warm-up call that is not
+ * counted. A call that returns a number (the server's own milliseconds) adds `server` stats.
+ */
 export async function latency(requests: number, call: (i: number) => Promise<unknown>): Promise<LatencyStats> {
   await call(0);
   const times: number[] = [];
+  const server: number[] = [];
   for (let i = 0; i < requests; i++) {
     const t = performance.now();
-    await call(i);
+    const own = await call(i);
     times.push(performance.now() - t);
+    if (typeof own === 'number') server.push(own);
   }
-  times.sort((a, b) => a - b);
-  return { p50_ms: percentile(times, 50), p95_ms: percentile(times, 95), p99_ms: percentile(times, 99), requests };
+  return { ...stats(times), requests, ...(server.length === requests ? { server: stats(server) } : {}) };
 }
