@@ -8,7 +8,9 @@ import { Readable } from 'node:stream';
 import { openDatabase, type OpenDb } from '../../db/open';
 import { getJob } from '../../db/jobs/job-queries';
 import type { JobRow } from '../../db/jobs/job-row';
+import { createDispatcher, type Dispatcher, type DispatcherOptions } from '../../lib/server/jobs/dispatcher';
 import { enqueueJobsForUpload } from '../../lib/server/jobs/enqueue-jobs';
+import { seedDefaultContracts } from '../../lib/server/jobs/seed-default-contracts';
 import { handleUpload, type UploadResponse } from '../../lib/server/uploads/handle-upload';
 
 export interface JobsEnv {
@@ -51,6 +53,13 @@ export async function openJobsEnv(): Promise<JobsEnv> {
     },
   };
   return env;
+}
+
+/** openJobsEnv with the parsers' default contracts approved, and a dispatcher over it (not started). */
+export async function openDispatcherEnv(opts: Omit<DispatcherOptions, 'db' | 'dataDir'>): Promise<{ env: JobsEnv; dispatcher: Dispatcher }> {
+  const env = await openJobsEnv();
+  await seedDefaultContracts(env.db);
+  return { env, dispatcher: await createDispatcher({ db: env.db, dataDir: env.dataDir, ...opts }) };
 }
 
 export async function uploadFile(

@@ -4,20 +4,17 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDispatcher, type Dispatcher } from '../../lib/server/jobs/dispatcher';
+import type { Dispatcher } from '../../lib/server/jobs/dispatcher';
 import { recoverOnStart } from '../../lib/server/jobs/recover-on-start';
-import { seedDefaultContracts } from '../../lib/server/jobs/seed-default-contracts';
 import { buildFixLog } from './fix-fixture';
-import { isFinal, nextRelease, openJobsEnv, uploadFile, waitForJob, type JobsEnv } from './job-harness';
+import { isFinal, nextRelease, openDispatcherEnv, uploadFile, waitForJob, type JobsEnv } from './job-harness';
 
 describe('promotion atomicity', () => {
   let env: JobsEnv;
   let dispatcher: Dispatcher;
 
   beforeEach(async () => {
-    env = await openJobsEnv();
-    await seedDefaultContracts(env.db);
-    dispatcher = await createDispatcher({ db: env.db, dataDir: env.dataDir, concurrency: 1, pollMs: 100 });
+    ({ env, dispatcher } = await openDispatcherEnv({ concurrency: 1, pollMs: 100 }));
   });
 
   afterEach(async () => {

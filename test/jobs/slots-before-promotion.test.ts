@@ -3,19 +3,16 @@
 // not after it. At 1M messages the promotion took ~4 s during which the next job (the
 // confirmations) waited with every worker slot idle.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDispatcher, type Dispatcher } from '../../lib/server/jobs/dispatcher';
-import { seedDefaultContracts } from '../../lib/server/jobs/seed-default-contracts';
+import type { Dispatcher } from '../../lib/server/jobs/dispatcher';
 import { buildFixLog } from './fix-fixture';
-import { isFinal, openJobsEnv, uploadFile, waitForJob, type JobsEnv } from './job-harness';
+import { isFinal, openDispatcherEnv, uploadFile, waitForJob, type JobsEnv } from './job-harness';
 
 describe('worker slots and promotion', () => {
   let env: JobsEnv;
   let dispatcher: Dispatcher;
 
   beforeAll(async () => {
-    env = await openJobsEnv();
-    await seedDefaultContracts(env.db);
-    dispatcher = await createDispatcher({ db: env.db, dataDir: env.dataDir, concurrency: 1, pollMs: 100, retryBaseMs: 50 });
+    ({ env, dispatcher } = await openDispatcherEnv({ concurrency: 1, pollMs: 100, retryBaseMs: 50 }));
   });
 
   afterAll(async () => {

@@ -5,20 +5,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listJobOutputs } from '../../db/jobs/promotion-queries';
 import { verifyAuditChain } from '../../lib/server/audit/verify-audit-chain';
-import { createDispatcher, type Dispatcher } from '../../lib/server/jobs/dispatcher';
+import type { Dispatcher } from '../../lib/server/jobs/dispatcher';
 import { jobDetailView } from '../../lib/server/jobs/job-views';
-import { seedDefaultContracts } from '../../lib/server/jobs/seed-default-contracts';
 import { buildFixLog } from './fix-fixture';
-import { isFinal, openJobsEnv, uploadFile, waitForJob, type JobsEnv } from './job-harness';
+import { isFinal, openDispatcherEnv, uploadFile, waitForJob, type JobsEnv } from './job-harness';
 
 describe('upload → job → promotion', () => {
   let env: JobsEnv;
   let dispatcher: Dispatcher;
 
   beforeAll(async () => {
-    env = await openJobsEnv();
-    await seedDefaultContracts(env.db);
-    dispatcher = await createDispatcher({ db: env.db, dataDir: env.dataDir, concurrency: 2, pollMs: 100, retryBaseMs: 50 });
+    ({ env, dispatcher } = await openDispatcherEnv({ concurrency: 2, pollMs: 100, retryBaseMs: 50 }));
     await dispatcher.start();
   });
 

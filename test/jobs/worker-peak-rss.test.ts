@@ -2,10 +2,9 @@
 // a worker forked from a server holding a lot of memory used to report the server's size at fork
 // time (a confirmations worker of a 58 MB file "peaked" at 3.4 GB in the end-to-end benchmark).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDispatcher, type Dispatcher } from '../../lib/server/jobs/dispatcher';
-import { seedDefaultContracts } from '../../lib/server/jobs/seed-default-contracts';
+import type { Dispatcher } from '../../lib/server/jobs/dispatcher';
 import { buildFixLog } from './fix-fixture';
-import { isFinal, openJobsEnv, uploadFile, waitForJob, type JobsEnv } from './job-harness';
+import { isFinal, openDispatcherEnv, uploadFile, waitForJob, type JobsEnv } from './job-harness';
 
 const PARENT_BALLAST_MB = 1200;
 
@@ -15,9 +14,7 @@ describe('worker peak memory', () => {
   let ballast: Buffer | null = null;
 
   beforeAll(async () => {
-    env = await openJobsEnv();
-    await seedDefaultContracts(env.db);
-    dispatcher = await createDispatcher({ db: env.db, dataDir: env.dataDir, concurrency: 1, pollMs: 100, retryBaseMs: 50 });
+    ({ env, dispatcher } = await openDispatcherEnv({ concurrency: 1, pollMs: 100, retryBaseMs: 50 }));
   });
 
   afterAll(async () => {

@@ -11,11 +11,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withParquetConnection } from '../../db/parquet/parquet-engine';
 import type { JobRow } from '../../db/jobs/job-row';
 import { listAttempts } from '../../db/jobs/attempt-queries';
-import { createDispatcher, type Dispatcher } from '../../lib/server/jobs/dispatcher';
-import { seedDefaultContracts } from '../../lib/server/jobs/seed-default-contracts';
+import type { Dispatcher } from '../../lib/server/jobs/dispatcher';
 import { ioFailureOf } from '../../worker/io-errors';
 import { buildFixLog } from '../jobs/fix-fixture';
-import { isFinal, openJobsEnv, uploadFile, waitForJob, type JobsEnv } from '../jobs/job-harness';
+import { isFinal, openDispatcherEnv, uploadFile, waitForJob, type JobsEnv } from '../jobs/job-harness';
 import { filesUnder, until, visibleOutput } from './crash-harness';
 
 const FAULT_ENV = ['WORKBENCH_FAULT_IO', 'WORKBENCH_FAULT_ONCE', 'JOB_MAX_ATTEMPTS'] as const;
@@ -28,9 +27,7 @@ describe('I/O faults during a job', () => {
 
   beforeEach(async () => {
     for (const k of FAULT_ENV) saved[k] = process.env[k];
-    env = await openJobsEnv();
-    await seedDefaultContracts(env.db);
-    dispatcher = await createDispatcher({ db: env.db, dataDir: env.dataDir, concurrency: 1, pollMs: 50, retryBaseMs: 50, breakDetection: false });
+    ({ env, dispatcher } = await openDispatcherEnv({ concurrency: 1, pollMs: 50, retryBaseMs: 50, breakDetection: false }));
     await dispatcher.start();
   });
 
