@@ -135,7 +135,14 @@ async function startServer(dataDir: string, workers: number, log: (s: string) =>
   const hasBuild = existsSync(path.join(ROOT, '.next', 'BUILD_ID'));
   const args = hasBuild ? [nextBin, 'start', '-p', String(port)] : [path.join(ROOT, 'scripts', 'start.mjs')];
   if (!hasBuild) log('no .next build: scripts/start.mjs builds first (minutes)');
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_SERVER_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (Node
+  // refuses --cpu-prof in NODE_OPTIONS, so it is passed here).
+  const prof = process.env.BENCH_SERVER_CPU_PROF;
+  const child = spawn(process.execPath, [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(prof)}`] : []), ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     for (const l of chunk.toString('utf8').split('\n')) if (l.trim()) lines.push(l);
@@ -405,6 +412,8 @@ export async function withBenchSandbox<T>(
     throw e;
   } finally {
     if (server) await stopServer(server);
-    await rm(tmp, { recursive: true, force: true });
+    // BENCH_KEEP_DATA=1 keeps the temp dir (generated files, data dir) for a look afterwards.
+    if (process.env.BENCH_KEEP_DATA === '1') console.error(`bench: kept ${tmp}`);
+    else await rm(tmp, { recursive: true, force: true });
   }
 }
