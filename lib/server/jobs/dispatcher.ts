@@ -191,15 +191,22 @@ export class Dispatcher {
    * the merge of its byte ranges and its promotion, which run in this process and need no worker
    * (at 1M messages they took ~5 s during which both cores' worth of workers sat idle). Waits for
    * the claim round it starts, so that the next job's claim (a short transaction) is queued on the
-   * write lock ahead of this job's merge and promotion instead of behind them. Idempotent.
+   * write lock ahead of this job's merge and promotion instead of behind them; but for at most
+   * CLAIM_ROUND_WAIT_MS: a claim stuck behind a long transaction (a break detection pass) must
+   * not hold up the merge, which needs no lock. Idempotent.
    */
   private async releaseSlots(jobId: string): Promise<void> {
     const a = this.active.get(jobId);
     if (a === undefined || a.slots === 0) return;
     a.slots = 0;
     this.kick();
-    // A round that was already running re-runs once (refill) after it ends: wait for both.
-    for (let i = 0; i < 2 && this.filling; i++) await this.fillRound;
+    const rounds = (async () => {
+      // A round that was already running re-runs once (refill) after it ends: wait for both.
+      for (let i = 0; i < 2 && this.filling; i++) await this.fillRound;
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([rounds, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLAIM_ROUND_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   private usedSlots(): number {
@@ -303,6 +310,8 @@ export class Dispatcher {
 }
 
 const AWAITING_CHECK_MS = 5_000;
+/** How long a job whose workers exited waits for the claim round it started (releaseSlots). */
+const CLAIM_ROUND_WAIT_MS = 1_000;
 
 type GlobalWithDispatcher = typeof globalThis & { __workbenchDispatcher?: Promise<Dispatcher> };
 
