@@ -189,7 +189,8 @@ export class Dispatcher {
   /**
    * The attempt's worker processes have all exited: its slots go to the next job now, not after
    * the merge of its byte ranges and its promotion, which run in this process and need no worker
-   * (at 1M messages they took ~5 s during which both cores' worth of workers sat idle). Waits for
+   * (at 1M messages about 5 s during which no worker ran; on 2 cores the promotion's own DuckDB
+   * threads keep them busy, so the end-to-end time did not change: docs/performance.md). Waits for
    * the claim round it starts, so that the next job's claim (a short transaction) is queued on the
    * write lock ahead of this job's merge and promotion instead of behind them; but for at most
    * CLAIM_ROUND_WAIT_MS: a claim stuck behind a long transaction (a break detection pass) must
