@@ -1,5 +1,6 @@
 // SQL fragments shared by the break detection steps. Everything here is constant text (no
 // values): values are bound as parameters by the callers.
+import { narrowDecimalScale } from '../parquet/cast-from-text';
 
 /** The session of a message: its SenderCompID/TargetCompID pair in either direction, as 'A|B' with A ≤ B. */
 export const SESSION_SQL = `CASE WHEN coalesce(sender_comp_id, '') <= coalesce(target_comp_id, '')
@@ -27,19 +28,15 @@ export function withinSql(ours: string, theirs: string, abs: string, rel: string
   return `(abs((${theirs}) - (${ours})) <= ${abs} OR abs((${theirs}) - (${ours})) <= ${rel} * abs(${ours}))`;
 }
 
-const DECIMAL_TYPE = /^DECIMAL\((\d+),\s*(\d+)\)$/i;
-
 /**
  * A column as exact text (what the drill-down shows). A DECIMAL wider than 18 digits (a HUGEINT
  * decimal: the contracts' DECIMAL(24, s)) casts to text about three times slower than one that
  * fits a BIGINT, so values that fit DECIMAL(18, s) are narrowed first: same scale, so the text
  * is the same and TRY_CAST is NULL only on overflow (or on NULL, which the direct cast keeps),
- * and coalesce casts only those rows directly. The twin of db/parquet/cast-from-text.ts.
+ * and coalesce casts only those rows directly (narrowDecimalScale, shared with the text → decimal
+ * cast of db/parquet/cast-from-text.ts).
  */
 export function textOfSql(col: string, duckdbType: string): string {
-  const dec = DECIMAL_TYPE.exec(duckdbType.trim());
-  if (dec && Number(dec[1]) > 18 && Number(dec[2]) < 18) {
-    return `coalesce(TRY_CAST(${col} AS DECIMAL(18,${dec[2]}))::VARCHAR, ${col}::VARCHAR)`;
-  }
-  return `${col}::VARCHAR`;
+  const scale = narrowDecimalScale(duckdbType);
+  return scale === null ? `${col}::VARCHAR` : `coalesce(TRY_CAST(${col} AS DECIMAL(18,${scale}))::VARCHAR, ${col}::VARCHAR)`;
 }

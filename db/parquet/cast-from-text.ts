@@ -14,6 +14,19 @@ import { quoteIdent } from '../sql';
 
 const DECIMAL_TYPE = /^DECIMAL\((\d+),\s*(\d+)\)$/i;
 
+/**
+ * The scale s when `duckdbType` is a HUGEINT decimal (precision > 18) whose values may take the
+ * fast path through DECIMAL(18, s) (same scale: exact, NULL from TRY_CAST only on overflow);
+ * null otherwise. Shared by the text → decimal cast here and the decimal → text cast of
+ * db/breaks/sql-fragments.ts (textOfSql).
+ */
+export function narrowDecimalScale(duckdbType: string): number | null {
+  const dec = DECIMAL_TYPE.exec(duckdbType.trim());
+  if (!dec) return null;
+  const scale = Number(dec[2]);
+  return Number(dec[1]) > 18 && scale < 18 ? scale : null;
+}
+
 export function castFromTextSql(columnName: string, duckdbType: string): string {
   const col = quoteIdent(columnName);
   const type = duckdbType.trim();
@@ -23,7 +36,7 @@ export function castFromTextSql(columnName: string, duckdbType: string): string 
     const precision = Number(dec[1]);
     const scale = Number(dec[2]);
     const target = `DECIMAL(${precision},${scale})`;
-    if (precision > 18 && scale < 18) {
+    if (narrowDecimalScale(type) !== null) {
       return `coalesce(CAST(TRY_CAST(${col} AS DECIMAL(18,${scale})) AS ${target}), CAST(${col} AS ${target}))`;
     }
     return `CAST(${col} AS ${target})`;
