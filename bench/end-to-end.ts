@@ -19,7 +19,7 @@
 // CPU: the server's own CPU time and that of its reaped children (the workers), from
 // /proc/<pid>/stat, over the measured interval.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -78,6 +78,11 @@ export interface BenchEndToEndResult {
   drilldown_second_round: LatencyStats | null;
   breaks_page_p95_ms: number | null;
   drilldown_p95_ms: number | null;
+  /**
+   * The machine's dirty and writeback page cache when the first latency round starts, MB
+   * (/proc/meminfo): reads of cold blocks wait behind writeback of what the run wrote.
+   */
+  page_cache_at_latency: { dirty_mb: number; writeback_mb: number } | null;
   peak_rss_mb: { server: number | null; workers: (number | null)[]; sampled: ProcessPeak[] };
   server_start_s: number;
 }
@@ -95,6 +100,14 @@ function freePort(): Promise<number> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Dirty and Writeback of /proc/meminfo in MB (null where there is none). */
+function dirtyPageCacheMb(): { dirty_mb: number; writeback_mb: number } | null {
+  if (!existsSync('/proc/meminfo')) return null;
+  const text = readFileSync('/proc/meminfo', 'utf8');
+  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
+  return { dirty_mb: Math.round(kb('Dirty') / 1024), writeback_mb: Math.round(kb('Writeback') / 1024) };
+}
 
 /** A migrated database with approved default contracts and the bench account; closed again. */
 export async function prepareDataDir(dataDir: string): Promise<void> {
@@ -330,6 +343,7 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
     let drilldown: LatencyStats | null = null;
     let breaksPageAgain: LatencyStats | null = null;
     let drilldownAgain: LatencyStats | null = null;
+    const pageCache = dirtyPageCacheMb();
     try {
       const first = await client.get<{ items: { cl_ord_id: string | null }[]; counts?: Record<string, number> }>('/api/breaks');
       breaksFound = first.counts ? Object.values(first.counts).reduce((n, v) => n + Number(v), 0) : null;
@@ -343,7 +357,7 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
       if (ids.length > 0) drilldown = await latency(LATENCY_REQUESTS, drill);
       breaksPageAgain = await latency(LATENCY_REQUESTS, page);
       if (ids.length > 0) drilldownAgain = await latency(LATENCY_REQUESTS, drill);
-      log(`breaks ${breaksFound ?? '?'}; breaks page p95 ${breaksPage.p95_ms} ms (server ${breaksPage.server?.p95_ms ?? '–'}), drill-down p95 ${drilldown?.p95_ms ?? '–'} ms (server ${drilldown?.server?.p95_ms ?? '–'}) (HTTP, ${LATENCY_REQUESTS} requests each); second round ${breaksPageAgain.p95_ms} / ${drilldownAgain?.p95_ms ?? '–'} ms`);
+      log(`breaks ${breaksFound ?? '?'}; breaks page p95 ${breaksPage.p95_ms} ms (server ${breaksPage.server?.p95_ms ?? '–'}), drill-down p95 ${drilldown?.p95_ms ?? '–'} ms (server ${drilldown?.server?.p95_ms ?? '–'}) (HTTP, ${LATENCY_REQUESTS} requests each); second round ${breaksPageAgain.p95_ms} / ${drilldownAgain?.p95_ms ?? '–'} ms; page cache at the start: ${pageCache ? `${pageCache.dirty_mb} MB dirty, ${pageCache.writeback_mb} MB writeback` : '–'}`);
     } catch (e) {
       log(`latency not measured: ${(e as Error).message}`);
     }
@@ -381,6 +395,7 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
       drilldown_second_round: drilldownAgain,
       breaks_page_p95_ms: breaksPage?.p95_ms ?? null,
       drilldown_p95_ms: drilldown?.p95_ms ?? null,
+      page_cache_at_latency: pageCache,
       peak_rss_mb: { server: serverPeak, workers: workerPeaks, sampled },
       server_start_s: Math.round(serverStartS * 10) / 10,
     };

@@ -1,4 +1,4 @@
-// `npm run bench [-- <parse|validate|breaks|end-to-end|upload|compare>] [--messages N] [--quick] [--json]`: the benchmark suite
+// `npm run bench [-- <parse|validate|breaks|end-to-end|upload|compare|worker-memory>] [--messages N] [--quick] [--json]`: the benchmark suite
 // (issue 9). Each stage generates its data in a temp dir and measures against the parse
 // ceiling from the same run. --quick runs 100k messages; the default is 1M. --json prints one
 // document (the per-stage results plus the summary keys of issue 9 that these stages provide).
@@ -7,7 +7,7 @@
 // its process with no other stage's code (fixparser's bundle, for one, halved our parser's speed
 // when it was loaded first; see docs/performance.md).
 
-const STAGES = ['parse', 'validate', 'breaks', 'end-to-end', 'upload', 'compare'] as const;
+const STAGES = ['parse', 'validate', 'breaks', 'end-to-end', 'upload', 'compare', 'worker-memory'] as const;
 type Stage = (typeof STAGES)[number];
 /** Run by a plain `npm run bench`; 'upload' and 'compare' (fixparser@2.9.5) run only when named. */
 const DEFAULT_STAGES: readonly Stage[] = ['parse', 'validate', 'breaks', 'end-to-end'];
@@ -98,6 +98,10 @@ async function main(): Promise<number> {
       const r = await benchUpload({ json: args.json, ...(args.quick ? { minBytes: 30e6 } : {}) });
       doc.upload = r;
       doc.upload_300mb_mb_per_s = r.upload_mb_per_s;
+    } else if (stage === 'worker-memory') {
+      // One FIX byte-range worker's peak RSS and the Parquet engine's share of it (bench/worker-memory.ts).
+      const { benchWorkerMemory } = await import('./worker-memory');
+      doc.worker_memory = await benchWorkerMemory({ messages: args.messages, json: args.json });
     } else if (stage === 'breaks') {
       const { benchBreaks } = await import('./breaks');
       const r = await benchBreaks({ messages: args.messages, json: args.json });

@@ -26,10 +26,14 @@ function engineCache(): EngineCache {
         // parquet is built in; nothing may be fetched or loaded implicitly.
         autoinstall_known_extensions: 'false',
         autoload_known_extensions: 'false',
-        // COPY streams CSV → Parquet; this caps what its row groups in flight may hold in memory.
-        // Beyond it DuckDB spills to temp_directory instead of failing (measured: a 1M-row
-        // fix_order_events COPY needs more than 256 MB without spilling).
-        memory_limit: process.env.WORKBENCH_PARQUET_MEMORY ?? '512MB',
+        // COPY streams CSV → Parquet, one at a time per process (worker/pipeline/output-run.ts);
+        // this caps its reader buffers and row group in memory. DuckDB's CSV reader keeps read
+        // buffers while memory is free, so the process's peak follows this limit, not the data.
+        // On a 5M-row fix_order_events range (`npm run bench -- worker-memory`) the worker peaked
+        // at 955–1,028 MiB with 512MB, 122,880-row groups and 64 MB read buffers; with row groups
+        // bounded by bytes and buffers by the longest line (parquet-sink.ts), at 806 MiB with
+        // 384MB and 733 with 320MB, in the same time. At 256MB the old COPY ran out of memory.
+        memory_limit: process.env.WORKBENCH_PARQUET_MEMORY ?? '320MB',
         temp_directory: spillDir,
         // Rows keep file order in every Parquet file (lineage and result hashes rely on it).
         preserve_insertion_order: 'true',

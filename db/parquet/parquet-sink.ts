@@ -30,7 +30,7 @@ export interface ParquetSinkOptions {
   metadata?: Record<string, string>;
   /** Parquet compression codec; default zstd. */
   compression?: 'zstd' | 'snappy' | 'uncompressed';
-  /** Rows per Parquet row group; default DuckDB's (122,880). */
+  /** Rows per Parquet row group; default from the staged bytes per row (rowGroupRowsFor). */
   rowGroupSize?: number;
   /**
    * Dictionary-encode columns (DuckDB's default); default false. Measured on a 1M-row
@@ -56,10 +56,11 @@ export interface ParquetSink {
   /**
    * Appends rows already in staged text (lib/pipeline/staged-text.ts): whole lines, each ending
    * in LF, with exactly this sink's columns in order and constant columns as empty cells (what
-   * lib/pipeline's fused writer produces). `rows` is the number of lines. Resolves when the
-   * stream accepts more.
+   * lib/pipeline's fused writer produces). `rows` is the number of lines, `longestLine` the
+   * bytes of the longest (LF included; an upper bound will do): the reader's buffers are sized
+   * from it. Resolves when the stream accepts more.
    */
-  writeStaged(bytes: Uint8Array, rows: number): Promise<void>;
+  writeStaged(bytes: Uint8Array, rows: number, longestLine: number): Promise<void>;
   /** Converts everything written into the Parquet file (also when no row was written: schema only). */
   finish(): Promise<ParquetSinkResult>;
   /** Discards the staged rows and any partial output. Safe to call more than once. */
@@ -82,6 +83,9 @@ export async function createParquetSink(opts: ParquetSinkOptions): Promise<Parqu
     streamError = e;
   });
   let rows = 0;
+  /** Staged bytes and the longest staged line (LF included) of writeStaged; write()'s are in `lines`. */
+  let stagedBytes = 0;
+  let longestStaged = 0;
   let state: 'open' | 'finished' | 'aborted' = 'open';
 
   const lines = new LineBuffer();
@@ -89,6 +93,7 @@ export async function createParquetSink(opts: ParquetSinkOptions): Promise<Parqu
     new Promise<void>((resolve, reject) => {
       if (stream.closed) return resolve();
       const rest = lines.take();
+      stagedBytes += rest.length;
       if (rest.length > 0) stream.write(rest);
       stream.end((err?: Error | null) => (err ? reject(err) : resolve()));
     });
@@ -120,20 +125,30 @@ export async function createParquetSink(opts: ParquetSinkOptions): Promise<Parqu
       let writable = true;
       for (let i = 0; i < batch.length; i++) {
         const full = lines.push(encode(batch[i]));
-        if (full !== null && full.length > 0) writable = stream.write(full) && writable;
+        if (full !== null && full.length > 0) {
+          stagedBytes += full.length;
+          writable = stream.write(full) && writable;
+        }
       }
       rows += batch.length;
       if (!writable) await drained();
     },
-    async writeStaged(bytes, count) {
+    async writeStaged(bytes, count, longestLine) {
       if (state !== 'open') throw new Error(`sink.closed: ${path.basename(filePath)} is ${state}`);
       if (streamError) throw streamError;
       if (bytes.length === 0) return;
       if (bytes[bytes.length - 1] !== 0x0a) throw new Error('sink.bad_staged_text: staged bytes must end with a line feed');
+      if (!(longestLine > 0)) throw new Error('sink.bad_staged_text: the longest line of staged bytes must be given');
       // Lines encoded by write() so far go first: rows keep their order.
       let writable = true;
-      if (lines.size > 0) writable = stream.write(lines.take());
+      if (lines.size > 0) {
+        const encoded = lines.take();
+        stagedBytes += encoded.length;
+        writable = stream.write(encoded);
+      }
       writable = stream.write(bytes) && writable;
+      stagedBytes += bytes.length;
+      if (longestLine > longestStaged) longestStaged = longestLine;
       rows += count;
       if (!writable) await drained();
     },
@@ -144,7 +159,8 @@ export async function createParquetSink(opts: ParquetSinkOptions): Promise<Parqu
         await endStream();
         if (streamError) throw streamError;
         ioFault('parquet_write', 'write', partialPath); // reliability fault site (inert unless armed)
-        await withParquetConnection((con) => con.run(copySql(opts, stagedPath, partialPath)));
+        const staged = { bytes: stagedBytes, rows, longestLine: Math.max(longestStaged, lines.longestLine) };
+        await withParquetConnection((con) => con.run(copySql(opts, stagedPath, partialPath, staged)));
         await publishParquetFile(partialPath, filePath); // fsync, then rename (reliability: durable name)
       } catch (e) {
         await rm(partialPath, { force: true });
@@ -166,7 +182,29 @@ export async function createParquetSink(opts: ParquetSinkOptions): Promise<Parqu
   return sink;
 }
 
-function copySql(opts: ParquetSinkOptions, stagedPath: string, outPath: string): string {
+/**
+ * Rows per Parquet row group, from the staged bytes per row. The COPY holds about one row
+ * group twice (its column data, then the writer's encoded pages), so a row group is bounded
+ * by bytes, not rows: ROW_GROUP_TARGET_BYTES of staged text, at most DuckDB's default 122,880
+ * rows, a multiple of DuckDB's 2,048-row vectors. (COPY's ROW_GROUP_SIZE_BYTES would do this, but
+ * DuckDB applies it only without preserve_insertion_order, which the files need.)
+ */
+export function rowGroupRowsFor(stagedBytes: number, rows: number): number {
+  if (rows === 0 || stagedBytes === 0) return MAX_ROW_GROUP_ROWS;
+  const fit = Math.floor(ROW_GROUP_TARGET_BYTES / (stagedBytes / rows) / VECTOR_ROWS) * VECTOR_ROWS;
+  return Math.min(MAX_ROW_GROUP_ROWS, Math.max(VECTOR_ROWS, fit));
+}
+
+/**
+ * Measured on one 5M-row fix_order_events range (1.4 GB of FIX, ~880 staged bytes a row): with
+ * 122,880-row groups the COPY's column data and writer pages reached 165 + 170 MB; at ~61k rows
+ * half that. See docs/performance.md, "Worker memory".
+ */
+const ROW_GROUP_TARGET_BYTES = 48 << 20;
+const MAX_ROW_GROUP_ROWS = 122_880;
+const VECTOR_ROWS = 2_048;
+
+function copySql(opts: ParquetSinkOptions, stagedPath: string, outPath: string, staged: { bytes: number; rows: number; longestLine: number }): string {
   // Constant columns are staged as empty cells (cheap to skip) and selected as cast literals.
   const columnsSpec = `{${opts.columns.map((c) => `${quoteString(c.name)}: 'VARCHAR'`).join(', ')}}`;
   const select = opts.columns
@@ -176,9 +214,9 @@ function copySql(opts: ParquetSinkOptions, stagedPath: string, outPath: string):
       return `CAST(${literal} AS ${c.duckdbType}) AS ${quoteIdent(c.name)}`;
     })
     .join(', ');
-  const source = `read_csv(${quoteString(stagedPath)}, columns = ${columnsSpec}, ${readOptionsSql()})`;
-  const options = [`FORMAT parquet`, `COMPRESSION ${opts.compression ?? 'zstd'}`];
-  if (opts.rowGroupSize) options.push(`ROW_GROUP_SIZE ${Math.trunc(opts.rowGroupSize)}`);
+  const source = `read_csv(${quoteString(stagedPath)}, columns = ${columnsSpec}, ${readOptionsSql(staged.longestLine)})`;
+  const rowGroupRows = opts.rowGroupSize ?? rowGroupRowsFor(staged.bytes, staged.rows);
+  const options = [`FORMAT parquet`, `COMPRESSION ${opts.compression ?? 'zstd'}`, `ROW_GROUP_SIZE ${Math.trunc(rowGroupRows)}`];
   if (!opts.dictionary) options.push('DICTIONARY_SIZE_LIMIT 0');
   const meta = Object.entries(opts.metadata ?? {});
   if (meta.length > 0) options.push(`KV_METADATA {${meta.map(([k, v]) => `${k}: ${quoteString(v)}`).join(', ')}}`);

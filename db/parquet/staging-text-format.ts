@@ -40,8 +40,24 @@ export function compileRowEncoder(columns: readonly SinkColumn[]): RowEncoder {
   return make(encodeCell, encodeCanonicalCell);
 }
 
-/** SQL options of read_csv that read back exactly what compileRowEncoder wrote. */
-export function readOptionsSql(): string {
+const MiB = 1 << 20;
+
+/**
+ * read_csv's max_line_size and buffer_size for staged text whose longest line is `longestLine`
+ * bytes (LF included). DuckDB sizes its read buffers from them and keeps several buffers while
+ * a row group fills: at a fixed 64 MB (what one 8 MB FIX message with a worst-case `fields` JSON
+ * could need) the reader held 128–192 MB for lines of ~1 KB. So both follow the file's own
+ * longest line: at least 16 MiB buffers (DuckDB's default is 16 × its 2 MiB default line size,
+ * 32 MiB), and a buffer larger than the line bound, which DuckDB requires.
+ */
+export function readBufferSizes(longestLine: number): { maxLineSize: number; bufferSize: number } {
+  const maxLineSize = Math.max(2 * MiB, Math.ceil((longestLine + 1) / MiB) * MiB);
+  return { maxLineSize, bufferSize: Math.max(16 * MiB, maxLineSize + MiB) };
+}
+
+/** SQL options of read_csv that read back exactly what compileRowEncoder wrote (`longestLine`: see readBufferSizes). */
+export function readOptionsSql(longestLine: number): string {
+  const { maxLineSize, bufferSize } = readBufferSizes(longestLine);
   return [
     'header = false',
     'auto_detect = false',
@@ -54,8 +70,8 @@ export function readOptionsSql(): string {
     'null_padding = false',
     // One FIX message (up to 8 MB, its `fields` JSON more) is one line. DuckDB sizes its read
     // buffers from max_line_size unless buffer_size is set (64 MB alone asked for 1 GiB blocks).
-    'max_line_size = 67108864',
-    'buffer_size = 67108864',
+    `max_line_size = ${maxLineSize}`,
+    `buffer_size = ${bufferSize}`,
     // One reader thread: on a 1M-row fix_order_events file the parallel CSV reader cost ~13.8 s
     // CPU against ~9 s for the serial one (measured, 2 cores, 512 MB limit): with rows kept in
     // insertion order its out-of-order buffers push the COPY past memory_limit into spilling.

@@ -3,7 +3,7 @@ import { POSITION_COLUMNS, type ParserRow } from '../parsers/parser-types';
 import type { CompiledValidator, ViolationSink } from './compile-validator';
 import { findReservedColumns } from './check-shape';
 import { createStagedResultHasher } from './result-hasher';
-import { StagedBuffer } from './staged-text';
+import { StagedBuffer, type StagedLines } from './staged-text';
 import { compileValidObjectEncoder, LINEAGE_COLUMNS, stagedValidColumns, type StagedColumn } from './staged-valid-writer';
 import { VIOLATION_TYPES, type ViolationType } from './violation';
 
@@ -51,11 +51,8 @@ export interface SplitStats {
   result_hash: string;
 }
 
-/** Staged text of valid rows (whole lines, each ending in LF) and how many rows it holds. */
-export interface StagedChunk {
-  bytes: Buffer;
-  rows: number;
-}
+/** Staged text of valid rows (whole lines, each ending in LF), how many rows it holds and its longest line. */
+export type StagedChunk = StagedLines;
 
 export interface StagedBatch {
   /** Completed chunks of staged valid lines (layout: `stagedColumns`), in row order. */
@@ -226,7 +223,12 @@ export function createOutputSplitter(opts: {
       if (full.length === 0) return null;
       for (const c of full) hasher.updateBytes(c.bytes);
       // pushStaged drains every completed chunk, so at most `rest` remains here.
-      return full.length === 1 ? full[0] : { bytes: Buffer.concat(full.map((c) => c.bytes)), rows: full.reduce((n, c) => n + c.rows, 0) };
+      if (full.length === 1) return full[0];
+      return {
+        bytes: Buffer.concat(full.map((c) => c.bytes)),
+        rows: full.reduce((n, c) => n + c.rows, 0),
+        longestLine: Math.max(...full.map((c) => c.longestLine)),
+      };
     },
     stagedColumns,
     stats() {

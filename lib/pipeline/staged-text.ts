@@ -52,6 +52,8 @@ export function isTextDuckdbType(duckdbType: string): boolean {
 export class LineBuffer {
   private buf: Buffer;
   private used = 0;
+  /** Bytes of the longest line pushed so far, LF included (the reader's line-size bound). */
+  longestLine = 0;
   constructor(private readonly capacity = 1 << 22) {
     this.buf = Buffer.allocUnsafe(capacity);
   }
@@ -64,8 +66,10 @@ export class LineBuffer {
       full = this.take();
       if (worst > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(this.capacity, worst));
     }
-    this.used += this.buf.write(line, this.used, 'utf8');
-    this.buf[this.used++] = 0x0a;
+    const bytes = this.buf.write(line, this.used, 'utf8') + 1;
+    this.used += bytes;
+    this.buf[this.used - 1] = 0x0a;
+    if (bytes > this.longestLine) this.longestLine = bytes;
     return full;
   }
   /** The bytes accumulated so far (possibly empty); the buffer starts over. */
@@ -84,42 +88,54 @@ export class LineBuffer {
   }
 }
 
+/** Staged lines: whole lines, each ending in LF; how many, and the bytes of the longest (LF included). */
+export interface StagedLines {
+  bytes: Buffer;
+  rows: number;
+  longestLine: number;
+}
+
 /**
  * Staged lines written byte by byte (the fused writer): a current Buffer and the completed
  * chunks. `reserve(n)` guarantees n free bytes, moving a full Buffer to `full` first; each
- * completed chunk ends at a line boundary, with the count of lines it holds.
+ * completed chunk ends at a line boundary, with the count of lines it holds. A writer that ends
+ * a line updates `longest` (the reader sizes its buffers from it: see db/parquet).
  */
 export class StagedBuffer {
   buf: Buffer;
   used = 0;
   /** Lines in `buf`. */
   rows = 0;
+  /** Bytes of the longest line in `buf`, LF included. */
+  longest = 0;
   /** Completed chunks not yet collected (see drainFull). */
-  full: { bytes: Buffer; rows: number }[] = [];
+  full: StagedLines[] = [];
   constructor(private readonly capacity = 1 << 22) {
     this.buf = Buffer.allocUnsafe(capacity);
   }
   reserve(n: number): Buffer {
     if (this.used + n > this.buf.length) {
-      if (this.used > 0) this.full.push({ bytes: this.buf.subarray(0, this.used), rows: this.rows });
+      if (this.used > 0) this.full.push({ bytes: this.buf.subarray(0, this.used), rows: this.rows, longestLine: this.longest });
       this.buf = Buffer.allocUnsafe(Math.max(this.capacity, n));
       this.used = 0;
       this.rows = 0;
+      this.longest = 0;
     }
     return this.buf;
   }
-  drainFull(): { bytes: Buffer; rows: number }[] {
+  drainFull(): StagedLines[] {
     const out = this.full;
     this.full = [];
     return out;
   }
   /** The current Buffer's lines (null when empty); the buffer starts over. */
-  takeRest(): { bytes: Buffer; rows: number } | null {
+  takeRest(): StagedLines | null {
     if (this.used === 0) return null;
-    const chunk = { bytes: this.buf.subarray(0, this.used), rows: this.rows };
+    const chunk = { bytes: this.buf.subarray(0, this.used), rows: this.rows, longestLine: this.longest };
     this.buf = Buffer.allocUnsafe(this.capacity);
     this.used = 0;
     this.rows = 0;
+    this.longest = 0;
     return chunk;
   }
   /** The current Buffer's bytes, without taking them (valid until the next write). */

@@ -165,7 +165,7 @@ export function compileStagedBufferWriter(specs: readonly ColumnSpec[], checks: 
     if (i < specs.length) lengths.push(`(t${i} === null ? 0 : t${i}.length)`);
     else if (!c.constant) positions++;
   });
-  lines.push(`  const buf = out.reserve(3 * (${lengths.join(' + ')}) + ${3 * layout.length + 1 + positions * POSITION_CELL_BUDGET});`, '  let p = out.used;');
+  lines.push(`  const buf = out.reserve(3 * (${lengths.join(' + ')}) + ${3 * layout.length + 1 + positions * POSITION_CELL_BUDGET});`, '  let p = out.used;', '  const start = p;');
   layout.forEach((c, i) => {
     if (i > 0) lines.push('  buf[p++] = 31;');
     if (i < specs.length) {
@@ -176,7 +176,7 @@ export function compileStagedBufferWriter(specs: readonly ColumnSpec[], checks: 
       lines.push(`  p = putPos(buf, p, row[${JSON.stringify(POSITION_SOURCE[c.name])}]);`);
     }
   });
-  lines.push('  buf[p++] = 10;', '  out.used = p;', '  out.rows++;', '  return true;', '};');
+  lines.push('  buf[p++] = 10;', '  if (p - start > out.longest) out.longest = p - start;', '  out.used = p;', '  out.rows++;', '  return true;', '};');
   const params = ['CF', 'nullV', 'valueText', 'putPos', 'putText', 'putCanon', ...checks.map((_, i) => `c${i}`)];
   try {
     const factory = new Function(...params, lines.join('\n')) as (...args: unknown[]) => StagedBufferWriter;
@@ -188,8 +188,10 @@ export function compileStagedBufferWriter(specs: readonly ColumnSpec[], checks: 
       const line = writeLine(row, sink);
       if (line === null) return false;
       const buf = out.reserve(3 * line.length + 1);
-      out.used += buf.write(line, out.used, 'utf8');
-      buf[out.used++] = 0x0a;
+      const bytes = buf.write(line, out.used, 'utf8') + 1;
+      buf[out.used + bytes - 1] = 0x0a;
+      out.used += bytes;
+      if (bytes > out.longest) out.longest = bytes;
       out.rows++;
       return true;
     };

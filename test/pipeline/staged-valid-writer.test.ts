@@ -80,6 +80,21 @@ function objectPath(rows: readonly ParserRow[], batch: number) {
   return { text: lines.join(''), quarantine, stats: s.stats() };
 }
 
+/** Bytes of the longest staged line (one row, LF included) in `bytes`; an LF inside RS quotes is a value's. */
+function longestLineOf(bytes: Buffer): number {
+  let longest = 0;
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x1e) quoted = !quoted;
+    else if (bytes[i] === 0x0a && !quoted) {
+      longest = Math.max(longest, i + 1 - start);
+      start = i + 1;
+    }
+  }
+  return longest;
+}
+
 function fusedPath(rows: readonly ParserRow[], batch: number) {
   const s = splitter();
   const parts: Buffer[] = [];
@@ -88,6 +103,8 @@ function fusedPath(rows: readonly ParserRow[], batch: number) {
   for (let i = 0; i < rows.length; i += batch) {
     const out = s.pushStaged(rows.slice(i, i + batch));
     for (const c of out.chunks) {
+      // Each chunk reports its longest line exactly (the sink sizes its reader's buffers from it).
+      expect(c.longestLine).toBe(longestLineOf(c.bytes));
       parts.push(c.bytes);
       counted += c.rows;
     }
@@ -96,6 +113,7 @@ function fusedPath(rows: readonly ParserRow[], batch: number) {
   const hashBeforeTake = s.stats().result_hash;
   const rest = s.takeStaged();
   if (rest) {
+    expect(rest.longestLine).toBe(longestLineOf(rest.bytes));
     parts.push(rest.bytes);
     counted += rest.rows;
   }

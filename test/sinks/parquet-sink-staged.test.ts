@@ -1,10 +1,13 @@
 // ParquetSink.writeStaged: lines already in staged text (the pipeline's fused path) land in the
-// Parquet file exactly as write() would put the same rows, in order when both are mixed.
+// Parquet file exactly as write() would put the same rows, in order when both are mixed; the
+// reader's buffers and the row groups follow the staged bytes.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createParquetSink, readParquetRowsAsText, type SinkColumn } from '../../db/parquet';
+import { rowGroupRowsFor } from '../../db/parquet/parquet-sink';
+import { withParquetConnection } from '../../db/parquet/parquet-engine';
 import { compileRowEncoder } from '../../db/parquet/staging-text-format';
 
 let dir: string;
@@ -37,7 +40,8 @@ describe('ParquetSink.writeStaged', () => {
     await a.finish();
     const b = await createParquetSink({ filePath: path.join(dir, 'b.parquet'), columns: COLUMNS });
     await b.write([ROWS[0]]);
-    await b.writeStaged(staged([ROWS[1], ROWS[2]]), 2);
+    const two = staged([ROWS[1], ROWS[2]]);
+    await b.writeStaged(two, 2, two.indexOf(0x0a) + 1);
     await b.write([ROWS[3]]);
     expect(b.rows).toBe(4);
     expect((await b.finish()).rows).toBe(4);
@@ -49,7 +53,57 @@ describe('ParquetSink.writeStaged', () => {
 
   it('refuses bytes that do not end a line', async () => {
     const s = await createParquetSink({ filePath: path.join(dir, 'c.parquet'), columns: COLUMNS });
-    await expect(s.writeStaged(Buffer.from('1\u001f\u001fx'), 1)).rejects.toThrow(/sink.bad_staged_text/);
+    await expect(s.writeStaged(Buffer.from('1\u001f\u001fx'), 1, 5)).rejects.toThrow(/sink.bad_staged_text/);
+    await expect(s.writeStaged(Buffer.from('1\u001f\u001fx\n'), 1, 0)).rejects.toThrow(/sink.bad_staged_text/);
     await s.abort();
+  });
+
+  // The reader's buffers follow the longest staged line (readBufferSizes): a line far beyond the
+  // 16 MiB floor, staged through either path, must come back whole.
+  it('reads back a line longer than the smallest read buffer, from write() and from writeStaged()', async () => {
+    const long = 'é'.repeat(12_000_000) + '\u001e' + 'x'.repeat(3_000_000); // ~27 MB of UTF-8, quoted
+    const encode = compileRowEncoder(COLUMNS);
+    const a = await createParquetSink({ filePath: path.join(dir, 'long-a.parquet'), columns: COLUMNS });
+    await a.write([ROWS[0], { id: '9', px: '1.5', note: long }, ROWS[3]]);
+    await a.finish();
+    const b = await createParquetSink({ filePath: path.join(dir, 'long-b.parquet'), columns: COLUMNS });
+    const line = Buffer.from(encode({ id: '9', px: '1.5', note: long }) + '\n', 'utf8');
+    expect(line.length).toBeGreaterThan(24 << 20);
+    await b.write([ROWS[0]]);
+    await b.writeStaged(line, 1, line.length);
+    await b.write([ROWS[3]]);
+    await b.finish();
+    for (const f of ['long-a.parquet', 'long-b.parquet']) {
+      const back = await readParquetRowsAsText(path.join(dir, f));
+      expect(back.map((r) => r.id)).toEqual(['1', '9', '4']);
+      expect(back[1].note === long).toBe(true);
+    }
+  });
+});
+
+describe('row groups bounded by staged bytes', () => {
+  it('gives DuckDB\'s 122,880 rows to short rows, fewer (whole 2,048-row vectors) to long ones, at least one vector', () => {
+    expect(rowGroupRowsFor(0, 0)).toBe(122_880);
+    expect(rowGroupRowsFor(100 * 1_000_000, 1_000_000)).toBe(122_880); // 100 B a row
+    const rows = rowGroupRowsFor(880 * 5_000_000, 5_000_000); // ~880 B a row: a FIX order event
+    expect(rows % 2048).toBe(0);
+    expect(rows * 880).toBeLessThanOrEqual(48 << 20);
+    expect((rows + 2048) * 880).toBeGreaterThan(48 << 20);
+    expect(rowGroupRowsFor(5_000_000 * 1000, 1000)).toBe(2048); // 5 MB a row
+  });
+
+  it('writes the file with row groups of that size', async () => {
+    const cols: SinkColumn[] = [{ name: 'id', duckdbType: 'BIGINT' }, { name: 'note', duckdbType: 'VARCHAR' }];
+    const s = await createParquetSink({ filePath: path.join(dir, 'groups.parquet'), columns: cols });
+    const rows = Array.from({ length: 20_000 }, (_, i) => ({ id: String(i), note: 'n'.repeat(4000) }));
+    await s.write(rows);
+    await s.finish();
+    const expected = rowGroupRowsFor(20_000 * (4000 + String(19_999).length + 2), 20_000);
+    expect(expected).toBeLessThan(20_000);
+    const sizes = await withParquetConnection(async (con) =>
+      (await con.runAndReadAll(`SELECT DISTINCT row_group_id, row_group_num_rows::INTEGER AS n FROM parquet_metadata('${path.join(dir, 'groups.parquet')}') ORDER BY 1`)).getRowObjectsJS().map((r) => Number(r.n)),
+    );
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(20_000);
+    expect(sizes[0]).toBe(expected);
   });
 });

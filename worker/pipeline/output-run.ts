@@ -100,7 +100,7 @@ export class OutputRun {
 
   private async writeValid(chunks: readonly StagedChunk[]): Promise<void> {
     const sink = (this.validSink ??= await this.openValidSink());
-    for (const c of chunks) await sink.writeStaged(c.bytes, c.rows);
+    for (const c of chunks) await sink.writeStaged(c.bytes, c.rows, c.longestLine);
   }
 
   stats(): SplitStats | null {
@@ -113,11 +113,10 @@ export class OutputRun {
     if (rest !== null) await this.writeValid([rest]);
     const files: string[] = [];
     const sinks = [this.validSink, this.quarantineSink].filter((s): s is ParquetSink => s !== null);
-    // allSettled: when one COPY fails the other must have ended before abort() removes files,
-    // or it could rename its file into place after the cleanup.
-    const settled = await Promise.allSettled(sinks.map((s) => s.finish()));
-    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    // One COPY at a time: the engine's memory limit (db/parquet/parquet-engine.ts) is sized for
+    // one COPY's reader buffers and row group, not two. (A failed COPY leaves nothing running
+    // that could rename a file into place after abort() has cleaned up.)
+    for (const s of sinks) await s.finish();
     for (const s of sinks) files.push(path.relative(this.ctx.stagingDir, s.filePath).split(path.sep).join('/'));
     return files;
   }
