@@ -17,7 +17,10 @@ export function JobLiveStatus({ initial }: { initial: JobView }) {
     const timer = setTimeout(async () => {
       try {
         const res = await fetch(`/api/jobs/${encodeURIComponent(job.id)}`, { cache: 'no-store' });
-        if (!res.ok || stopped) return;
+        if (stopped) return;
+        // A refused poll (503 db.busy while a long pass runs, a 500) leaves the status as it is
+        // and polls again: returning without a state change would stop the polling for good.
+        if (!res.ok) return setJob({ ...job });
         const next = (await res.json()) as JobView;
         if (stopped) return;
         if (next.status !== job.status) router.refresh();

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { ZodError } from 'zod';
 import { userFromRequest } from '../auth/request-user';
 import type { SessionUser } from '../auth/users';
+import { isDbOutOfMemory } from '../../../db/db-errors';
 import { requirePermission, type Permission } from '../permissions';
 import { ApiError, isApiError } from './api-error';
 
@@ -37,7 +38,7 @@ export function withRoute<C = unknown>(
       } else {
         user = await userFromRequest(req).catch(() => null);
       }
-      response = await (handler as Public<C>)(req, ctx, user);
+      response = await runWhileDbBusy(req, () => (handler as Public<C>)(req, ctx, user));
     } catch (e) {
       response = errorResponse(e, requestId);
     }
@@ -54,6 +55,30 @@ export function withRoute<C = unknown>(
   return wrapped;
 }
 
+
+/**
+ * Pauses before each retry of a read that DuckDB refused for want of memory (isDbOutOfMemory):
+ * a long statement holds the buffer pool and usually frees some within seconds. After the last,
+ * the answer is 503 db.busy with Retry-After. Only safe methods are retried (a refused write is
+ * rolled back and answered 503 at once: the client decides).
+ */
+export const DB_BUSY_RETRY_DELAYS_MS = [250, 750, 1500];
+const DB_BUSY_RETRY_AFTER_S = 5;
+
+async function runWhileDbBusy(req: Request, run: () => Promise<Response>): Promise<Response> {
+  const delays = SAFE_METHODS.has(req.method) ? DB_BUSY_RETRY_DELAYS_MS : [];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await run();
+    } catch (e) {
+      if (!isDbOutOfMemory(e)) throw e;
+      if (attempt >= delays.length) {
+        throw new ApiError('db.busy', 503, 'The database is busy with a long task (break detection or a promotion) and has no memory to spare right now. Try again in a few seconds.', { retry_after_s: DB_BUSY_RETRY_AFTER_S });
+      }
+      await new Promise((r) => setTimeout(r, delays[attempt]));
+    }
+  }
+}
 
 /** The permission a route handler was declared with; undefined when it was not made by withRoute. */
 export function routePermissionOf(handler: unknown): Permission | null | undefined {
@@ -93,7 +118,10 @@ export function errorBody(code: string, message: string, requestId: string, deta
 }
 
 export function errorResponse(e: unknown, requestId: string): Response {
-  if (isApiError(e)) return Response.json(errorBody(e.code, e.message, requestId, e.details), { status: e.status });
+  if (isApiError(e)) {
+    const headers: Record<string, string> = e.code === 'db.busy' ? { 'retry-after': String(DB_BUSY_RETRY_AFTER_S) } : {};
+    return Response.json(errorBody(e.code, e.message, requestId, e.details), { status: e.status, headers });
+  }
   if (e instanceof ZodError) {
     const details = e.issues.map((i) => ({ path: i.path.map(String).join('.'), code: i.code, message: i.message }));
     return Response.json(errorBody('request.invalid', 'The request is not valid.', requestId, details), { status: 400 });
