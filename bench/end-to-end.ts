@@ -33,7 +33,7 @@ import { createUser } from '../lib/server/auth/users';
 import { seedDefaultContracts } from '../lib/server/jobs/seed-default-contracts';
 import { ceilingOf } from './read-and-split';
 import { cpuSeconds, PeakSampler, peakRssMb, type ProcessPeak } from './end-to-end-processes';
-import { latency, type LatencyStats } from './timed';
+import { latency, type LatencyStats, type ServerTime } from './timed';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The demo generator writes ≈ 5.1 messages per order. */
@@ -214,13 +214,15 @@ export class Client {
     return (await this.getTimed<T>(p)).body;
   }
 
-  /** The body, and the server's own milliseconds from its Server-Timing header (app;dur=…). */
-  async getTimed<T>(p: string): Promise<{ body: T; serverMs: number | null }> {
+  /** The body, and the server's own milliseconds and their parts from its Server-Timing header (app;dur=…, db;dur=…). */
+  async getTimed<T>(p: string): Promise<{ body: T; server: ServerTime | null }> {
     const res = await fetch(`${this.base}${p}`, { headers: { cookie: this.cookie } });
     if (!res.ok) throw new HttpError(`GET ${p}: ${res.status} ${(await res.text()).slice(0, 300)}`, res.status);
     const body = (await res.json()) as T;
-    const m = /app;dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '');
-    return { body, serverMs: m ? Number(m[1]) : null };
+    const metrics = new Map([...(res.headers.get('server-timing') ?? '').matchAll(/(\w+);dur=([\d.]+)/g)].map((m) => [m[1], Number(m[2])]));
+    const app = metrics.get('app');
+    metrics.delete('app');
+    return { body, server: app === undefined ? null : { app, parts: Object.fromEntries(metrics) } };
   }
 
   /** One refused upload (an empty body: 400 upload.empty, nothing stored, no job) to load the route. */
@@ -366,8 +368,8 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
       const first = await client.get<{ items: { cl_ord_id: string | null }[]; counts?: Record<string, number> }>('/api/breaks');
       breaksFound = first.counts ? Object.values(first.counts).reduce((n, v) => n + Number(v), 0) : null;
       const ids = [...new Set(first.items.map((b) => b.cl_ord_id).filter((c): c is string => !!c))];
-      const page = async () => (await client.getTimed('/api/breaks')).serverMs;
-      const drill = async (i: number) => (await client.getTimed(`/api/orders/${encodeURIComponent(ids[i % ids.length])}`)).serverMs;
+      const page = async () => (await client.getTimed('/api/breaks')).server;
+      const drill = async (i: number) => (await client.getTimed(`/api/orders/${encodeURIComponent(ids[i % ids.length])}`)).server;
       // Right after the pass (the figures reported), then the same requests once more: the
       // second round shows what is left once the pass's after-effects (cold row groups, the
       // memory it held) are gone.
@@ -375,7 +377,7 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
       if (ids.length > 0) drilldown = await latency(LATENCY_REQUESTS, drill);
       breaksPageAgain = await latency(LATENCY_REQUESTS, page);
       if (ids.length > 0) drilldownAgain = await latency(LATENCY_REQUESTS, drill);
-      log(`breaks ${breaksFound ?? '?'}; breaks page p95 ${breaksPage.p95_ms} ms (server ${breaksPage.server?.p95_ms ?? '–'}), drill-down p95 ${drilldown?.p95_ms ?? '–'} ms (server ${drilldown?.server?.p95_ms ?? '–'}) (HTTP, ${LATENCY_REQUESTS} requests each); second round ${breaksPageAgain.p95_ms} / ${drilldownAgain?.p95_ms ?? '–'} ms; page cache at the start: ${pageCache ? `${pageCache.dirty_mb} MB dirty, ${pageCache.writeback_mb} MB writeback` : '–'}`);
+      log(`breaks ${breaksFound ?? '?'}; breaks page p95 ${breaksPage.p95_ms} ms (server ${breaksPage.server?.p95_ms ?? '–'}), drill-down p95 ${drilldown?.p95_ms ?? '–'} ms (server ${drilldown?.server?.p95_ms ?? '–'}; db ${drilldown?.server_parts?.db?.p95_ms ?? '–'}, raw ${drilldown?.server_parts?.raw?.p95_ms ?? '–'}) (HTTP, ${LATENCY_REQUESTS} requests each); second round ${breaksPageAgain.p95_ms} / ${drilldownAgain?.p95_ms ?? '–'} ms; page cache at the start: ${pageCache ? `${pageCache.dirty_mb} MB dirty, ${pageCache.writeback_mb} MB writeback` : '–'}`);
     } catch (e) {
       log(`latency not measured: ${(e as Error).message}`);
     }

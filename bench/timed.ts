@@ -22,6 +22,14 @@ export interface LatencyStats {
   requests: number;
   /** Over HTTP: the server's own time per request (its Server-Timing header), same requests. */
   server?: { p50_ms: number; p95_ms: number; p99_ms: number };
+  /** Over HTTP: the named parts of the server's time (Server-Timing, e.g. db, raw), per part. */
+  server_parts?: Record<string, { p50_ms: number; p95_ms: number; p99_ms: number }>;
+}
+
+/** What a timed HTTP call returns: the server's own ms and its named parts (Server-Timing). */
+export interface ServerTime {
+  app: number;
+  parts: Record<string, number>;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -36,17 +44,33 @@ function stats(times: number[]): { p50_ms: number; p95_ms: number; p99_ms: numbe
 
 /**
  * Calls `call(i)` for i in 0..requests-1, one at a time, after one warm-up call that is not
- * counted. A call that returns a number (the server's own milliseconds) adds `server` stats.
+ * counted. A call that returns a ServerTime (the server's own milliseconds and their parts)
+ * adds `server` and `server_parts` stats (a part missing from an answer counts as 0 ms).
  */
 export async function latency(requests: number, call: (i: number) => Promise<unknown>): Promise<LatencyStats> {
   await call(0);
   const times: number[] = [];
   const server: number[] = [];
+  const parts = new Map<string, number[]>();
   for (let i = 0; i < requests; i++) {
     const t = performance.now();
     const own = await call(i);
     times.push(performance.now() - t);
-    if (typeof own === 'number') server.push(own);
+    if (isServerTime(own)) {
+      server.push(own.app);
+      for (const [name, ms] of Object.entries(own.parts)) {
+        if (!parts.has(name)) parts.set(name, new Array<number>(server.length - 1).fill(0));
+        parts.get(name)!.push(ms);
+      }
+      for (const list of parts.values()) if (list.length < server.length) list.push(0);
+    }
   }
-  return { ...stats(times), requests, ...(server.length === requests ? { server: stats(server) } : {}) };
+  const out: LatencyStats = { ...stats(times), requests };
+  if (server.length === requests) out.server = stats(server);
+  if (server.length === requests && parts.size > 0) out.server_parts = Object.fromEntries([...parts].map(([name, list]) => [name, stats(list)]));
+  return out;
+}
+
+function isServerTime(v: unknown): v is ServerTime {
+  return typeof v === 'object' && v !== null && typeof (v as ServerTime).app === 'number' && typeof (v as ServerTime).parts === 'object';
 }

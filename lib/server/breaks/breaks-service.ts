@@ -21,6 +21,7 @@ import { applyBreakAction, type BreakActionInput, type BreakActionResult } from 
 import { enumMeaning, msgTypeName, parseFixMessage, tagName } from '../../fix';
 import { appendAudit } from '../audit/append-audit';
 import { ApiError } from '../http/api-error';
+import { timePart } from '../http/server-timing';
 
 export { BREAK_ACTIONS } from '../../../db/breaks/break-workflow';
 export { MAX_BREAKS_PAGE } from '../../../db/breaks/break-queries';
@@ -80,18 +81,19 @@ export interface RawField {
  */
 export async function orderDrillDown(clOrdId: string, db?: Db) {
   const d = db ?? (await getDb());
-  const chains = await chainsOf(d, clOrdId);
+  // Server-Timing parts (server-timing.ts): db = the queries, raw = reading the uploaded bytes.
+  const chains = await timePart('db', () => chainsOf(d, clOrdId));
   const out = [];
   for (const c of chains) {
-    const [summary, messages, fills, breaks] = await Promise.all([
+    const [summary, messages, fills, breaks] = await timePart('db', () => Promise.all([
       chainSummary(d, c.session, c.chain_root, c.chain_key),
       chainMessages(d, c.session, c.chain_root, c.chain_key),
       chainFills(d, c.session, c.chain_root, c.chain_key),
       chainBreaks(d, c.session, c.chain_root),
-    ]);
-    const paths = await sourcePaths(d, [...new Set(messages.map((m) => String(m.job_id)))]);
+    ]));
+    const paths = await timePart('db', () => sourcePaths(d, [...new Set(messages.map((m) => String(m.job_id)))]));
     // Each message's raw bytes, read concurrently (one small read per message).
-    const raws = await Promise.all(messages.map((m) => readRaw(paths.get(String(m.job_id)) ?? null, m.source_offset, m.source_length)));
+    const raws = await timePart('raw', () => Promise.all(messages.map((m) => readRaw(paths.get(String(m.job_id)) ?? null, m.source_offset, m.source_length))));
     // Computed state after each message, from the surviving fills (busts and corrections already
     // applied), next to what the message reported.
     const surviving = new Map(fills.map((f) => [`${f.source_hash}#${f.message_index}`, f]));
