@@ -148,9 +148,15 @@ export class Dispatcher {
     await this.breakQueue.idle();
   }
 
-  /** Resolves when no break detection pass is running or pending (tests). */
-  breakDetectionIdle(): Promise<void> {
-    return this.breakQueue.idle();
+  /**
+   * Resolves when no break detection pass is running or pending, and no attempt in flight can
+   * still schedule one (tests). A job is final in the database as soon as its promotion commits,
+   * and its pass is scheduled only when the attempt then returns: waiting for the queue alone
+   * could return in between, and a pass would then run after the caller thought it idle.
+   */
+  async breakDetectionIdle(): Promise<void> {
+    while (this.active.size > 0) await Promise.allSettled([...this.active.values()].map((a) => a.done));
+    await this.breakQueue.idle();
   }
 
   /** Claims and launches until the concurrency limit or the queue runs out. Re-entrant calls coalesce. */
