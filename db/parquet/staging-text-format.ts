@@ -44,11 +44,12 @@ const MiB = 1 << 20;
 
 /**
  * read_csv's max_line_size and buffer_size for staged text whose longest line is `longestLine`
- * bytes (LF included). DuckDB sizes its read buffers from them and keeps several buffers while
- * a row group fills: at a fixed 64 MB (what one 8 MB FIX message with a worst-case `fields` JSON
- * could need) the reader held 128–192 MB for lines of ~1 KB. So both follow the file's own
- * longest line: at least 16 MiB buffers (DuckDB's default is 16 × its 2 MiB default line size,
- * 32 MiB), and a buffer larger than the line bound, which DuckDB requires.
+ * bytes (LF included). DuckDB sizes its read buffers from them and keeps two or more while a row
+ * group fills: at a fixed 64 MB (what one 8 MB FIX message with a worst-case `fields` JSON could
+ * need) that is 128–192 MB of the engine's memory limit for lines of ~1 KB, and the COPY ran out
+ * of memory at a 256MB limit. So both follow the file's own longest line: buffers of at least
+ * 16 MiB (DuckDB's default is 16 × its 2 MiB default line size, 32 MiB), and larger than the
+ * line bound, which DuckDB requires.
  */
 export function readBufferSizes(longestLine: number): { maxLineSize: number; bufferSize: number } {
   const maxLineSize = Math.max(2 * MiB, Math.ceil((longestLine + 1) / MiB) * MiB);

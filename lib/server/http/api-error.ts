@@ -8,6 +8,8 @@ export class ApiError extends Error {
     message: string,
     /** Optional machine-readable details (e.g. zod issues); must not hold secrets or stacks. */
     readonly details?: unknown,
+    /** Response headers the answer carries (e.g. Retry-After). */
+    readonly headers?: Readonly<Record<string, string>>,
   ) {
     super(message);
     this.name = 'ApiError';

@@ -33,14 +33,22 @@ export function withRoute<C = unknown>(
     let measured: ReadonlyMap<string, number> = new Map();
     try {
       refuseCrossOrigin(req);
-      let user: SessionUser | null = null;
-      if (opts.permission !== null) {
-        user = await userFromRequest(req);
-        requirePermission(user, opts.permission);
-      } else {
-        user = await userFromRequest(req).catch(() => null);
-      }
-      const timed = await withServerTiming(() => runWhileDbBusy(req, () => (handler as Public<C>)(req, ctx, user)));
+      // Authentication reads the database too: it is retried with the handler (runWhileDbBusy).
+      const timed = await withServerTiming(() =>
+        runWhileDbBusy(req, async () => {
+          let user: SessionUser | null = null;
+          if (opts.permission !== null) {
+            user = await userFromRequest(req);
+            requirePermission(user, opts.permission);
+          } else {
+            user = await userFromRequest(req).catch((e: unknown) => {
+              if (isDbOutOfMemory(e)) throw e;
+              return null;
+            });
+          }
+          return (handler as Public<C>)(req, ctx, user);
+        }),
+      );
       response = timed.value;
       measured = timed.parts;
     } catch (e) {
@@ -78,7 +86,13 @@ async function runWhileDbBusy(req: Request, run: () => Promise<Response>): Promi
     } catch (e) {
       if (!isDbOutOfMemory(e)) throw e;
       if (attempt >= delays.length) {
-        throw new ApiError('db.busy', 503, 'The database is busy with a long task (break detection or a promotion) and has no memory to spare right now. Try again in a few seconds.', { retry_after_s: DB_BUSY_RETRY_AFTER_S });
+        throw new ApiError(
+          'db.busy',
+          503,
+          'The database is busy with a long task (break detection or a promotion) and has no memory to spare right now. Try again in a few seconds.',
+          { retry_after_s: DB_BUSY_RETRY_AFTER_S },
+          { 'retry-after': String(DB_BUSY_RETRY_AFTER_S) },
+        );
       }
       await new Promise((r) => setTimeout(r, delays[attempt]));
     }
@@ -123,10 +137,7 @@ export function errorBody(code: string, message: string, requestId: string, deta
 }
 
 export function errorResponse(e: unknown, requestId: string): Response {
-  if (isApiError(e)) {
-    const headers: Record<string, string> = e.code === 'db.busy' ? { 'retry-after': String(DB_BUSY_RETRY_AFTER_S) } : {};
-    return Response.json(errorBody(e.code, e.message, requestId, e.details), { status: e.status, headers });
-  }
+  if (isApiError(e)) return Response.json(errorBody(e.code, e.message, requestId, e.details), { status: e.status, headers: e.headers });
   if (e instanceof ZodError) {
     const details = e.issues.map((i) => ({ path: i.path.map(String).join('.'), code: i.code, message: i.message }));
     return Response.json(errorBody('request.invalid', 'The request is not valid.', requestId, details), { status: 400 });
