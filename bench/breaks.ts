@@ -10,7 +10,6 @@
 //   page; and a ClOrdID prefix search) and of the drill-down (GET /api/orders/{clOrdId}:
 //   orderDrillDown()), p50 / p95 / p99 over REQUESTS calls each. The service functions are called
 //   directly against the database (no HTTP, no auth, no JSON serialisation of the response).
-import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -29,6 +28,7 @@ import { insertValidRows } from '../db/jobs/load-parquet';
 import { ensureTable, LINEAGE_COLUMNS } from '../db/jobs/warehouse-tables';
 import { openDatabase, type OpenDb } from '../db/open';
 import { runPipeline } from '../worker/run-pipeline';
+import { runInChild } from './run-in-child';
 import { latency, type LatencyStats } from './timed';
 
 export interface BenchBreaksOptions {
@@ -130,16 +130,7 @@ async function generateAndStage(orders: number, seed: number, tmp: string, dataD
 
 /** generateAndStage in a child process (same tsx loader), so each side's peak RSS is its own. */
 function stagingChild(args: [number, number, string, string, string, string]): Promise<StagingResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, JSON.stringify(args)], {
-      execArgv: process.execArgv,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let result: StagingResult | null = null;
-    child.on('message', (m) => (result = m as StagingResult));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`bench breaks: staging child exited ${code}`))));
-  });
+  return runInChild<StagingResult>(fileURLToPath(import.meta.url), [CHILD_FLAG, JSON.stringify(args)], 'bench breaks: staging child');
 }
 
 if (process.argv[2] === CHILD_FLAG && process.send) {

@@ -8,8 +8,7 @@
 // first COPY), and the largest amounts DuckDB's Parquet engine held per tag (duckdb_memory(),
 // sampled every second: CSV_READER = read buffers, COLUMN_DATA = the row group being filled,
 // ALLOCATOR = the Parquet writer's pages). The sample misses short peaks: VmHWM is the figure.
-import { fork } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +18,8 @@ import { generateDataset } from '../lib/demo/generate-dataset';
 import { fixParser } from '../lib/fix/index';
 import { withParquetConnection } from '../db/parquet/parquet-engine';
 import { runPipeline } from '../worker/run-pipeline';
+import { peakRssMb } from './end-to-end-processes';
+import { runInChild } from './run-in-child';
 
 export interface WorkerMemoryResult {
   messages: number;
@@ -37,11 +38,6 @@ export interface WorkerMemoryResult {
 const CHILD_FLAG = '--bench-worker-memory-child';
 const MESSAGES_PER_ORDER = 5;
 const MiB = 1 << 20;
-
-function vmHwmMb(): number {
-  const m = /VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : Math.round(process.resourceUsage().maxRSS / 1024);
-}
 
 /** The child: one pipeline run as a byte-range part, with its memory sampled. */
 async function runChild(fixPath: string, stagingDir: string): Promise<Omit<WorkerMemoryResult, 'messages' | 'fix_mb'>> {
@@ -72,7 +68,7 @@ async function runChild(fixPath: string, stagingDir: string): Promise<Omit<Worke
     return {
       valid_rows: result.outputs.fix_order_events?.rows ?? 0,
       run_s: Math.round((performance.now() - t0) / 100) / 10,
-      peak_rss_mb: vmHwmMb(),
+      peak_rss_mb: peakRssMb(process.pid) ?? Math.round(process.resourceUsage().maxRSS / 1024),
       peak_rss_before_copy_mb: Math.round(beforeCopy / MiB),
       parquet_engine_mb: engine,
       parquet_memory_limit: process.env.WORKBENCH_PARQUET_MEMORY ?? 'default',
@@ -97,16 +93,11 @@ export async function benchWorkerMemory(opts: { messages: number; json: boolean 
     const ds = await generateDataset({ orders, seed: 20240102, outDir: path.join(tmp, 'gen') });
     const fixMb = Math.round(statSync(ds.fixPath).size / 1e6);
     log(`generated ${ds.stats.messages.toLocaleString('en-US')} FIX messages (${fixMb} MB)`);
-    const child = await new Promise<Omit<WorkerMemoryResult, 'messages' | 'fix_mb'>>((resolve, reject) => {
-      const c = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, ds.fixPath, path.join(tmp, 'staging')], {
-        execArgv: process.execArgv,
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      });
-      let result: Omit<WorkerMemoryResult, 'messages' | 'fix_mb'> | null = null;
-      c.on('message', (m) => (result = m as typeof result));
-      c.on('error', reject);
-      c.on('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`bench worker-memory: child exited ${code}`))));
-    });
+    const child = await runInChild<Omit<WorkerMemoryResult, 'messages' | 'fix_mb'>>(
+      fileURLToPath(import.meta.url),
+      [CHILD_FLAG, ds.fixPath, path.join(tmp, 'staging')],
+      'bench worker-memory: child',
+    );
     const r: WorkerMemoryResult = { messages: ds.stats.messages, fix_mb: fixMb, ...child };
     log(`worker run ${r.run_s} s, ${r.valid_rows.toLocaleString('en-US')} valid order events; peak RSS ${r.peak_rss_mb} MiB (${r.peak_rss_before_copy_mb} MiB before the Parquet COPY); Parquet engine (limit ${r.parquet_memory_limit}): ${Object.entries(r.parquet_engine_mb).map(([k, v]) => `${k} ${v}`).join(', ')} MiB`);
     return r;
