@@ -85,6 +85,12 @@ export interface BenchEndToEndResult {
    * (/proc/meminfo): reads of cold blocks wait behind writeback of what the run wrote.
    */
   page_cache_at_latency: { dirty_mb: number; writeback_mb: number } | null;
+  /**
+   * What the server read from storage (/proc/<pid>/io read_bytes: reads the page cache could not
+   * serve), MB, during each round of breaks-page and drill-down requests: a first round that
+   * reads from disk where the second does not finds the database's pages evicted by the pass.
+   */
+  server_storage_read_mb: { first_round: number; second_round: number } | null;
   peak_rss_mb: { server: number | null; workers: (number | null)[]; sampled: ProcessPeak[] };
   server_start_s: number;
 }
@@ -115,6 +121,13 @@ function dirtyPageCacheMb(): { dirty_mb: number; writeback_mb: number } | null {
   const text = readFileSync('/proc/meminfo', 'utf8');
   const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
   return { dirty_mb: Math.round(kb('Dirty') / 1024), writeback_mb: Math.round(kb('Writeback') / 1024) };
+}
+
+/** Bytes a process has read from storage so far (/proc/<pid>/io read_bytes), null where unknown. */
+function storageReadBytes(pid: number | undefined): number | null {
+  if (pid === undefined || !existsSync(`/proc/${pid}/io`)) return null;
+  const m = /^read_bytes:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+  return m ? Number(m[1]) : null;
 }
 
 /** A migrated database with approved default contracts and the bench account; closed again. */
@@ -364,6 +377,7 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
     let breaksPageAgain: LatencyStats | null = null;
     let drilldownAgain: LatencyStats | null = null;
     const pageCache = dirtyPageCacheMb();
+    let storageRead: BenchEndToEndResult['server_storage_read_mb'] = null;
     try {
       const first = await client.get<{ items: { cl_ord_id: string | null }[]; counts?: Record<string, number> }>('/api/breaks');
       breaksFound = first.counts ? Object.values(first.counts).reduce((n, v) => n + Number(v), 0) : null;
@@ -373,11 +387,18 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
       // Right after the pass (the figures reported), then the same requests once more: the
       // second round shows what is left once the pass's after-effects (cold row groups, the
       // memory it held) are gone.
+      const read0 = storageReadBytes(server.pid);
       breaksPage = await latency(LATENCY_REQUESTS, page);
       if (ids.length > 0) drilldown = await latency(LATENCY_REQUESTS, drill);
+      const read1 = storageReadBytes(server.pid);
       breaksPageAgain = await latency(LATENCY_REQUESTS, page);
       if (ids.length > 0) drilldownAgain = await latency(LATENCY_REQUESTS, drill);
-      log(`breaks ${breaksFound ?? '?'}; breaks page p95 ${breaksPage.p95_ms} ms (server ${breaksPage.server?.p95_ms ?? '–'}), drill-down p95 ${drilldown?.p95_ms ?? '–'} ms (server ${drilldown?.server?.p95_ms ?? '–'}; db ${drilldown?.server_parts?.db?.p95_ms ?? '–'}, raw ${drilldown?.server_parts?.raw?.p95_ms ?? '–'}) (HTTP, ${LATENCY_REQUESTS} requests each); second round ${breaksPageAgain.p95_ms} / ${drilldownAgain?.p95_ms ?? '–'} ms; page cache at the start: ${pageCache ? `${pageCache.dirty_mb} MB dirty, ${pageCache.writeback_mb} MB writeback` : '–'}`);
+      const read2 = storageReadBytes(server.pid);
+      if (read0 !== null && read1 !== null && read2 !== null) {
+        const mb = (b: number) => Math.round((b / 1048576) * 10) / 10;
+        storageRead = { first_round: mb(read1 - read0), second_round: mb(read2 - read1) };
+      }
+      log(`breaks ${breaksFound ?? '?'}; breaks page p95 ${breaksPage.p95_ms} ms (server ${breaksPage.server?.p95_ms ?? '–'}), drill-down p95 ${drilldown?.p95_ms ?? '–'} ms (server ${drilldown?.server?.p95_ms ?? '–'}; db ${drilldown?.server_parts?.db?.p95_ms ?? '–'}, raw ${drilldown?.server_parts?.raw?.p95_ms ?? '–'}) (HTTP, ${LATENCY_REQUESTS} requests each); second round ${breaksPageAgain.p95_ms} / ${drilldownAgain?.p95_ms ?? '–'} ms; read from storage ${storageRead ? `${storageRead.first_round} / ${storageRead.second_round} MB` : '–'}; page cache at the start: ${pageCache ? `${pageCache.dirty_mb} MB dirty, ${pageCache.writeback_mb} MB writeback` : '–'}`);
     } catch (e) {
       log(`latency not measured: ${(e as Error).message}`);
     }
@@ -417,6 +438,7 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
       breaks_page_p95_ms: breaksPage?.p95_ms ?? null,
       drilldown_p95_ms: drilldown?.p95_ms ?? null,
       page_cache_at_latency: pageCache,
+      server_storage_read_mb: storageRead,
       peak_rss_mb: { server: serverPeak, workers: workerPeaks, sampled },
       server_start_s: Math.round(serverStartS * 10) / 10,
     };

@@ -48,6 +48,9 @@ test('ops uploads a FIX log, watches the job and reads its quarantine summary', 
   await result.getByRole('link').first().click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId('job-status')).toHaveText('PARTIAL_SUCCESS');
+  // The break-detection pass after the promotion: shown as it runs, then done, with a link.
+  await expect(page.getByTestId('job-breaks')).toContainText('Breaks detected', { timeout: 60_000 });
+  await expect(page.getByTestId('job-breaks').getByRole('link', { name: 'Open the breaks' })).toHaveAttribute('href', '/breaks');
   await expect(page.getByRole('heading', { name: 'Quarantine summary' })).toBeVisible();
   const summary = page.getByRole('table', { name: 'Quarantine summary of fix_order_events' });
   await expect(summary).toBeVisible();

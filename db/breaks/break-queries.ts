@@ -1,5 +1,6 @@
 import type { Db } from '../open';
 import { tableExists } from './breaks-db';
+import { decodeChainMessageCells } from './chain-message-cells';
 
 // Reads of the break browser and the ClOrdID drill-down. Keyset pagination (an opaque cursor of
 // the last row's sort key), never offsets; every value bound as a parameter.
@@ -52,6 +53,13 @@ const AGE_SQL: Record<NonNullable<BreakFilters['ageBucket']>, string> = {
   '5+': 'age_days >= 5',
 };
 
+/**
+ * The members of one ClOrdID (two parameters: the ClOrdID twice). order_chain_members is stored
+ * sorted by member_key = hash(cl_ord_id) (migration 009): the key, folded to a constant, lets
+ * the zone maps skip every other row group.
+ */
+export const MEMBER_LOOKUP_SQL = `member_key = hash(?::VARCHAR) AND cl_ord_id = ?`;
+
 export function whereOf(f: BreakFilters, withClass: boolean): { sql: string; params: unknown[] } {
   const parts: string[] = [];
   const params: unknown[] = [];
@@ -68,8 +76,8 @@ export function whereOf(f: BreakFilters, withClass: boolean): { sql: string; par
       const p = f.clOrdId.slice(0, -1);
       params.push(p, p);
     } else {
-      parts.push(`(cl_ord_id = ? OR chain_root = ? OR (session, chain_root) IN (SELECT session, chain_root FROM order_chain_members WHERE cl_ord_id = ?))`);
-      params.push(f.clOrdId, f.clOrdId, f.clOrdId);
+      parts.push(`(cl_ord_id = ? OR chain_root = ? OR (session, chain_root) IN (SELECT session, chain_root FROM order_chain_members WHERE ${MEMBER_LOOKUP_SQL}))`);
+      params.push(f.clOrdId, f.clOrdId, f.clOrdId, f.clOrdId);
     }
   }
   for (const [col, v] of [['symbol', f.symbol], ['account', f.account], ['assignee', f.assignee]] as const) {
@@ -170,7 +178,6 @@ export async function getBreak(db: Db, breakId: string): Promise<(BreakListItem 
   return { ...toItem(rows[0]), evidence: JSON.parse(String(rows[0].evidence)), closed_reason: (rows[0].closed_reason as string | null) ?? null };
 }
 
-/** The chains (one per session) a ClOrdID belongs to. */
 /** A chain of the drill-down, with the chain_key its rows are stored under (see chainKey). */
 export interface ChainRef {
   session: string;
@@ -178,11 +185,12 @@ export interface ChainRef {
   chain_key: string;
 }
 
+/** The chains (one per session) a ClOrdID belongs to. */
 export async function chainsOf(db: Db, clOrdId: string): Promise<ChainRef[]> {
   return db.all(
     `SELECT DISTINCT session, chain_root, hash(session || '|' || chain_root)::VARCHAR AS chain_key
-     FROM order_chain_members WHERE cl_ord_id = ? ORDER BY session`,
-    [clOrdId],
+     FROM order_chain_members WHERE ${MEMBER_LOOKUP_SQL} ORDER BY session`,
+    [clOrdId, clOrdId],
   );
 }
 
@@ -204,16 +212,14 @@ export async function chainMessages(db: Db, session: string, chainRoot: string, 
   // maps skip every other row group. A database whose chains predate that table (no rows yet for
   // a chain that has messages) falls back to searching fix_order_events.
   const k = key ?? (await chainKey(db, session, chainRoot));
-  const rows = await db.all<Record<string, unknown>>(
+  const rows = await db.all<Record<string, unknown> & { cells: string }>(
     `SELECT message_index, line_number, source_hash, job_id, parser_version, contract_hash, source_offset, source_length,
-       sending_time, transact_time, sender_comp_id, target_comp_id, msg_type, msg_seq_num, poss_dup_flag,
-       cl_ord_id, orig_cl_ord_id, order_id, exec_id, exec_ref_id, exec_trans_type, exec_type, ord_status,
-       side, symbol, order_qty, price, last_qty, last_px, cum_qty, leaves_qty, avg_px, text
+       sending_time, cells
      FROM order_chain_messages WHERE chain_key = $1::UBIGINT AND session = $2 AND chain_root = $3
      ORDER BY sending_time, source_hash, message_index`,
     [k, session, chainRoot],
   );
-  if (rows.length > 0) return rows;
+  if (rows.length > 0) return rows.map(({ cells, ...lineage }) => ({ ...lineage, ...decodeChainMessageCells(cells) }));
   return searchChainMessages(db, session, chainRoot);
 }
 

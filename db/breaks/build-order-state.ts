@@ -1,4 +1,5 @@
 import type { Db } from '../open';
+import { chainMessageCellsSql } from './chain-message-cells';
 import { id, JOB_IDS_SQL, orderIdSql, SESSION_SQL, SIDE_WORD_SQL, TERMINAL_STATUSES_SQL, textOfSql } from './sql-fragments';
 
 // Builds, in temp tables of the caller's transaction, the business state of every order chain
@@ -95,11 +96,13 @@ async function chainMessageSql(tx: Db): Promise<string> {
       `SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = '_bk_m'`,
     )).map((r) => [r.name, r.type]),
   );
-  const text = DECIMAL_TEXT_COLUMNS.map((c) => textOfSql(c, types.get(c) ?? 'VARCHAR')).join(', ');
+  // The drill-down shows the cells _bk_m normalises (ids, side) as they were received: d_*.
+  const decimals: ReadonlySet<string> = new Set(DECIMAL_TEXT_COLUMNS);
+  const display: ReadonlySet<string> = new Set(DISPLAY_COLUMNS);
+  const cells = chainMessageCellsSql((c) =>
+    decimals.has(c) ? textOfSql(c, types.get(c) ?? 'VARCHAR') : display.has(c) ? `d_${c}` : c);
   return `message_index, d_line_number, _cf_source_hash, _cf_job_id, d__cf_parser_version, d__cf_contract_hash,
-  d__cf_source_offset, d__cf_source_length, sending_time, transact_time, sender_comp_id, target_comp_id, msg_type, msg_seq_num,
-  poss_dup_flag, d_cl_ord_id, d_orig_cl_ord_id, d_order_id, d_exec_id, d_exec_ref_id, exec_trans_type, exec_type, ord_status,
-  d_side, symbol, ${text}, text`;
+  d__cf_source_offset, d__cf_source_length, sending_time, ${cells}`;
 }
 
 /**
@@ -314,9 +317,12 @@ export async function persistOrderState(tx: Db, full: boolean): Promise<void> {
   for (const t of ['order_chain_members', 'order_chains', 'order_fills', 'order_chain_messages']) {
     await tx.run(full ? `DELETE FROM ${t}` : `DELETE FROM ${t} WHERE session IN (SELECT session FROM _bk_scope)`);
   }
-  await tx.run(`INSERT INTO order_chain_members (session, chain_root, cl_ord_id)
-    SELECT DISTINCT session, chain_root, x FROM (
-      SELECT session, chain_root, unnest(list_distinct(list_concat(coalesce(cl_ord_ids, []), coalesce(orig_ids, [])))) AS x FROM _bk_chain)`);
+  // Sorted by member_key = hash(cl_ord_id): a ClOrdID lookup reads the row group of its key only.
+  await tx.run(`INSERT INTO order_chain_members (member_key, session, chain_root, cl_ord_id)
+    SELECT hash(x), session, chain_root, x FROM (
+      SELECT DISTINCT session, chain_root, x FROM (
+        SELECT session, chain_root, unnest(list_distinct(list_concat(coalesce(cl_ord_ids, []), coalesce(orig_ids, [])))) AS x FROM _bk_chain))
+    ORDER BY 1`);
   await tx.run(`INSERT INTO order_chains
     SELECT chain_key, session, chain_root, list_sort(list_distinct(list_concat(coalesce(cl_ord_ids, []), coalesce(orig_ids, [])))), order_ids,
       symbol, side, account, currency, venue, time_in_force, order_qty, price,

@@ -36,6 +36,12 @@ export interface DetectBreaksOptions {
   chainsPerSummaryRange?: number;
 }
 
+/** The step of detectBreaks an error was thrown in ('chains', 'persist', …), if it came from one. */
+export function detectionStepOf(e: unknown): string | null {
+  const step = e instanceof Error ? (e as Error & { detectionStep?: unknown }).detectionStep : undefined;
+  return typeof step === 'string' ? step : null;
+}
+
 export interface DetectBreaksResult extends WriteResult {
   sessions: number;
   chains: number;
@@ -69,7 +75,14 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
     let fills = 0;
     let last = Date.now();
     const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-      const result = await fn();
+      let result: T;
+      try {
+        result = await fn();
+      } catch (e) {
+        // Which step failed (detectionStepOf): at 10M messages a pass runs for minutes, and an
+        // out-of-memory error says nothing of where. The error itself is kept as it is.
+        throw e instanceof Error ? Object.assign(e, { detectionStep: name }) : e;
+      }
       const now = Date.now();
       opts.onStep?.(name, now - last);
       last = now;
@@ -77,8 +90,10 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
     };
     try {
       if (hasOrders) {
-        await createSourceViews(tx, { hasSessionEvents });
-        sessions = await step('scope', () => buildScope(tx, { jobIds, hasSessionEvents }));
+        sessions = await step('scope', async () => {
+          await createSourceViews(tx, { hasSessionEvents });
+          return buildScope(tx, { jobIds, hasSessionEvents });
+        });
         await step('events', () => buildEvents(tx));
         await step('chains', () => buildChains(tx));
         await step('fills', () => buildFills(tx));

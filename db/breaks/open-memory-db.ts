@@ -10,7 +10,7 @@ import { isoFromDuckDBTimestampTz, type Db } from '../open';
 
 export type MemoryDb = Db & { close(): Promise<void> };
 
-const BREAKS_MIGRATIONS = ['003_breaks.sql', '006_breaks_speed.sql'].map((f) =>
+const BREAKS_MIGRATIONS = ['003_breaks.sql', '006_breaks_speed.sql', '008_chain_message_cells.sql', '009_chain_member_keys.sql'].map((f) =>
   path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations', f),
 );
 

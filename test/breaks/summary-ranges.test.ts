@@ -64,5 +64,11 @@ describe('chain summary range by range', () => {
       SELECT chain_key, seq, lag(chain_key) OVER (ORDER BY rowid) AS pk, lag(seq) OVER (ORDER BY rowid) AS ps FROM order_chain_messages)
       WHERE pk > chain_key OR (pk = chain_key AND ps > seq)`);
     expect(Number(unsorted[0].n)).toBe(0);
+    // ClOrdID lookups the same way: members stored sorted by member_key = hash(cl_ord_id).
+    const members = await t.db.all<{ n: number; wrong: number }>(`SELECT count(*)::INTEGER AS n,
+        count(*) FILTER (WHERE member_key <> hash(cl_ord_id) OR pk > member_key)::INTEGER AS wrong
+      FROM (SELECT member_key, cl_ord_id, lag(member_key) OVER (ORDER BY rowid) AS pk FROM order_chain_members)`);
+    expect(Number(members[0].n)).toBeGreaterThanOrEqual(400);
+    expect(Number(members[0].wrong)).toBe(0);
   });
 });

@@ -89,7 +89,7 @@ describe('quarantine replay', () => {
     await brk('b-fill', 'price_mismatch', 'counterparty', null, 'S2', 'ROOT2', 'investigating');
     await brk('b-resolved', 'missing_in_counterparty', 'counterparty', 'ORDS', null, null, 'resolved');
     await brk('b-other', 'missing_in_counterparty', 'counterparty', 'ORD1', null, null);
-    await db.run(`INSERT INTO order_chain_members (session, chain_root, cl_ord_id) VALUES ('S1', 'ROOT1', 'ORDS'), ('S1', 'ROOT1', 'ORDS-1')`);
+    await db.run(`INSERT INTO order_chain_members (member_key, session, chain_root, cl_ord_id) VALUES (hash('ORDS'), 'S1', 'ROOT1', 'ORDS'), (hash('ORDS-1'), 'S1', 'ROOT1', 'ORDS-1')`);
     await db.run(
       `INSERT INTO order_fills (chain_key, fill_id, session, chain_root, exec_id, current_exec_id, last_qty, chain_fill_ordinal)
        VALUES (hash('S2|ROOT2'), 'f1', 'S2', 'ROOT2', 'EXS', 'EXS', 7.25, 1)`,

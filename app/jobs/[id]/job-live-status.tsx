@@ -11,8 +11,11 @@ export function JobLiveStatus({ initial }: { initial: JobView }) {
   const [job, setJob] = useState<JobView>(initial);
   const router = useRouter();
 
+  // A final job is still polled while its break-detection pass has not run (minutes at 10M
+  // messages), every 2 s instead of every second: the pass holds the database.
+  const detecting = job.break_detection?.state === 'waiting';
   useEffect(() => {
-    if (FINAL_STATUSES.has(job.status) || job.status === 'AWAITING_CONTRACT') return;
+    if ((FINAL_STATUSES.has(job.status) && !detecting) || job.status === 'AWAITING_CONTRACT') return;
     let stopped = false;
     const timer = setTimeout(async () => {
       try {
@@ -28,14 +31,15 @@ export function JobLiveStatus({ initial }: { initial: JobView }) {
       } catch {
         if (!stopped) setJob({ ...job });
       }
-    }, 1000);
+    }, detecting ? 2000 : 1000);
     return () => {
       stopped = true;
       clearTimeout(timer);
     };
-  }, [job, router]);
+  }, [job, router, detecting]);
 
   const p = job.progress;
+  const b = job.break_detection;
   return (
     <div className="panel" data-testid="job-status-panel">
       <p>
@@ -59,6 +63,26 @@ export function JobLiveStatus({ initial }: { initial: JobView }) {
       )}
       {job.status === 'AWAITING_CONTRACT' && (
         <p className="status-warn">Waiting for an approved contract for every output of the parser; it runs as soon as one is approved.</p>
+      )}
+      {b && (
+        <p data-testid="job-breaks" className={b.state === 'failed' ? 'error' : undefined} role={b.state === 'failed' ? 'alert' : undefined}>
+          {b.state === 'waiting' && (
+            <>
+              Breaks: <strong>detecting</strong> <span className="muted">(a pass over the sessions of this job; minutes for millions of messages)</span>
+            </>
+          )}
+          {b.state === 'done' && (
+            <>
+              Breaks detected{b.ms !== null && <span className="muted"> in {formatDuration(b.ms)}</span>} · <a href="/breaks">Open the breaks</a>
+            </>
+          )}
+          {b.state === 'failed' && (
+            <>
+              Break detection failed ({b.error}). The rows stay promoted; the breaks shown are those of the last pass that succeeded, and the next
+              promotion&apos;s pass recomputes them.
+            </>
+          )}
+        </p>
       )}
       {job.error && (
         <p className="error" role="alert">

@@ -9,12 +9,39 @@
 // pass over both jobs instead of two, and a long pass does not start while a job that would
 // need it again is still running (its transaction would also delay that job's claim and
 // promotion, which wait for the database).
+import { isDbOutOfMemory } from '../../../db/db-errors';
 import type { Db } from '../../../db/open';
-import { detectBreaks } from '../../../db/breaks/detect-breaks';
+import { detectBreaks, detectionStepOf } from '../../../db/breaks/detect-breaks';
+
+/**
+ * What the job page shows of a failed pass: the step and the first line of the error (DuckDB
+ * appends advice on settings the server has locked), at most 500 characters.
+ */
+export function describePassError(error: unknown): string {
+  const first = (error instanceof Error ? error.message : String(error)).split('\n')[0].trim();
+  const step = detectionStepOf(error);
+  return (step ? `${step}: ${first}` : first).slice(0, 500);
+}
+
+/**
+ * Attempts of one pass. A pass that DuckDB refuses for memory is tried once more: at 10M
+ * messages a pass runs close to the 2GB limit, and one of seven benchmark runs failed that way
+ * (in its chain-building step, 106 s in) where the same data passed in the others.
+ */
+export const PASS_ATTEMPTS_ON_OUT_OF_MEMORY = 2;
+
+export interface BreakDetectionQueueOptions {
+  /** Pause before a pass refused for memory is tried again (default 5 s). */
+  retryDelayMs?: number;
+  /** The pass itself (default detectBreaks; tests give it DuckDB's real errors to throw). */
+  detect?: (db: Db, opts: { jobIds: string[] }) => Promise<unknown>;
+}
 
 export class BreakDetectionQueue {
   private readonly pending = new Set<string>();
   private running: Promise<void> | null = null;
+  private readonly retryDelayMs: number;
+  private readonly detect: NonNullable<BreakDetectionQueueOptions['detect']>;
 
   constructor(
     private readonly db: Db,
@@ -22,7 +49,11 @@ export class BreakDetectionQueue {
     /** True while other jobs are running or being claimed: the pass waits (coalescing). */
     private readonly busy: () => boolean = () => false,
     private readonly maxWaitMs = 120_000,
-  ) {}
+    opts: BreakDetectionQueueOptions = {},
+  ) {
+    this.retryDelayMs = opts.retryDelayMs ?? 5_000;
+    this.detect = opts.detect ?? detectBreaks;
+  }
 
   schedule(jobId: string): void {
     this.pending.add(jobId);
@@ -40,11 +71,13 @@ export class BreakDetectionQueue {
    * pass removes an earlier error): the job page and API show when its breaks were detected, and
    * the end-to-end benchmark waits for it. A failure to record is logged only.
    */
-  private async recordPass(jobIds: string[], ms: number, error: unknown): Promise<void> {
+  private async recordPass(jobIds: string[], ms: number, error: unknown, attempts: number): Promise<void> {
     const patch = JSON.stringify({
       breaks_detected_at: new Date().toISOString(),
       breaks_detect_ms: Math.round(ms),
-      breaks_error: error === null ? null : error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500),
+      breaks_error: error === null ? null : describePassError(error),
+      // Only when the pass was tried again (null removes an earlier count).
+      breaks_attempts: attempts > 1 ? attempts : null,
     });
     try {
       await this.db.run(
@@ -64,14 +97,23 @@ export class BreakDetectionQueue {
         const jobIds = [...this.pending];
         this.pending.clear();
         let error: unknown = null;
+        let attempts = 0;
         const startedAt = performance.now();
-        try {
-          await detectBreaks(this.db, { jobIds });
-        } catch (e) {
-          error = e;
-          console.error(`break detection after jobs ${jobIds.join(', ')} failed (the jobs stay promoted):`, e);
+        for (;;) {
+          attempts++;
+          try {
+            await this.detect(this.db, { jobIds });
+            error = null;
+            break;
+          } catch (e) {
+            error = e;
+            const again = isDbOutOfMemory(e) && attempts < PASS_ATTEMPTS_ON_OUT_OF_MEMORY;
+            console.error(`break detection after jobs ${jobIds.join(', ')} failed (the jobs stay promoted${again ? '; it is tried again' : ''}):`, e);
+            if (!again) break;
+            await new Promise((r) => setTimeout(r, this.retryDelayMs));
+          }
         }
-        await this.recordPass(jobIds, performance.now() - startedAt, error);
+        await this.recordPass(jobIds, performance.now() - startedAt, error, attempts);
         this.onPass?.(jobIds, error);
       }
     } finally {

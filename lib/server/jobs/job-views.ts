@@ -26,6 +26,19 @@ export interface JobProgressView {
   at: string | null;
 }
 
+/**
+ * The break-detection pass that follows a promotion (break-detection-queue.ts), as recorded in
+ * the job's metrics. null until the job is promoted. waiting: no pass has covered the job yet
+ * (at 10M messages a pass takes minutes); failed: the last pass over it failed, the rows stay
+ * promoted and the next pass recomputes the breaks.
+ */
+export interface BreakDetectionView {
+  state: 'waiting' | 'done' | 'failed';
+  at: string | null;
+  ms: number | null;
+  error: string | null;
+}
+
 export interface JobView {
   id: string;
   status: JobStatus;
@@ -39,6 +52,7 @@ export interface JobView {
   attempts: number;
   max_attempts: number;
   metrics: Record<string, unknown> | null;
+  break_detection: BreakDetectionView | null;
   quarantine_pct: number | null;
   duration_ms: number | null;
   rows_per_sec: number | null;
@@ -90,6 +104,15 @@ function progressView(job: JobRow): JobProgressView | null {
   };
 }
 
+export function breakDetectionView(job: Pick<JobRow, 'promoted_at' | 'metrics'>): BreakDetectionView | null {
+  if (!job.promoted_at) return null;
+  const m = job.metrics ?? {};
+  const at = typeof m.breaks_detected_at === 'string' ? m.breaks_detected_at : null;
+  if (at === null) return { state: 'waiting', at: null, ms: null, error: null };
+  const error = typeof m.breaks_error === 'string' ? m.breaks_error : null;
+  return { state: error === null ? 'done' : 'failed', at, ms: typeof m.breaks_detect_ms === 'number' ? m.breaks_detect_ms : null, error };
+}
+
 function toView(job: JobRow, outputs: StoredJobOutput[] | undefined, pipeline: JobPipelineRef | null): JobView {
   const data = (outputs ?? []).filter((o) => o.kind === 'data');
   const m = job.metrics as { quarantine_pct?: number; rows_per_sec?: number; duration_ms?: number } | null;
@@ -114,6 +137,7 @@ function toView(job: JobRow, outputs: StoredJobOutput[] | undefined, pipeline: J
     attempts: job.attempts,
     max_attempts: job.max_attempts,
     metrics: job.metrics,
+    break_detection: breakDetectionView(job),
     quarantine_pct: typeof m?.quarantine_pct === 'number' ? m.quarantine_pct : null,
     duration_ms: typeof m?.duration_ms === 'number' ? m.duration_ms : running ? ms(job.started_at, null) : null,
     rows_per_sec: typeof m?.rows_per_sec === 'number' ? m.rows_per_sec : running && job.progress ? Math.round(job.progress.rowsPerSec) : null,

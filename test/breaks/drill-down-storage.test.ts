@@ -1,0 +1,120 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chainMessages, chainsOf } from '../../db/breaks/break-queries';
+import { CHAIN_MESSAGE_CELLS, decodeChainMessageCells } from '../../db/breaks/chain-message-cells';
+import { detectBreaks } from '../../db/breaks/detect-breaks';
+import { insertValidRows } from '../../db/jobs/load-parquet';
+import { applyMigrations } from '../../db/migrate';
+import { openDatabase } from '../../db/open';
+import { defaultContractFor } from '../../lib/contracts/default-contract';
+import { generateDataset } from '../../lib/demo/generate-dataset';
+import { getParser } from '../../lib/parsers/registry';
+import { runPipeline } from '../../worker/run-pipeline';
+import { FixScenario, useTempDb } from './fix-scenario';
+
+// What the drill-down reads is stored for lookups that touch few blocks: a message's display cells
+// in one JSON column (order_chain_messages.cells), ClOrdID memberships sorted by a hash key
+// (order_chain_members.member_key). What the drill-down returns from the packed cells must be what
+// it returns from the message's own row in fix_order_events (the fallback path, read with the
+// columns' types): every value, every null, the same keys in the same order.
+
+const t = useTempDb();
+
+async function stageAndLoad(file: string, parserId: string, jobId: string): Promise<void> {
+  const parser = getParser(parserId)!;
+  const contracts = Object.fromEntries(parser.outputs.map((o) => [o.name, defaultContractFor(parser, o.name)]));
+  const stagingDir = path.join(t.dir, 'staging', jobId);
+  const result = await runPipeline({ filePath: file, parserId, parser, contracts, jobId, stagingDir });
+  expect(result.status).not.toBe('FAILED');
+  for (const [name, o] of Object.entries(result.outputs)) {
+    for (const f of o.files.filter((x) => x.endsWith('valid.parquet'))) await insertValidRows(t.db, name, path.join(stagingDir, f));
+  }
+}
+
+/** Every chain's messages from the packed copy, then from fix_order_events (the copy emptied). */
+async function bothPaths(): Promise<{ packed: Record<string, unknown>[][]; fromRows: Record<string, unknown>[][] }> {
+  const chains = await t.db.all<{ session: string; chain_root: string }>(`SELECT session, chain_root FROM order_chains ORDER BY session, chain_root`);
+  expect(chains.length).toBeGreaterThan(0);
+  const packed = [];
+  for (const c of chains) packed.push(await chainMessages(t.db, c.session, c.chain_root));
+  expect(Number((await t.db.all<{ n: string }>(`SELECT count(*) AS n FROM order_chain_messages`))[0].n)).toBeGreaterThan(0);
+  await t.db.run(`DELETE FROM order_chain_messages`);
+  const fromRows = [];
+  for (const c of chains) fromRows.push(await chainMessages(t.db, c.session, c.chain_root));
+  return { packed, fromRows };
+}
+
+function expectSame(a: Record<string, unknown>[][], b: Record<string, unknown>[][]): void {
+  expect(a.map((chain) => chain.map((m) => Object.keys(m)))).toEqual(b.map((chain) => chain.map((m) => Object.keys(m))));
+  expect(a).toEqual(b);
+}
+
+describe('drill-down messages from the packed copy', () => {
+  it('equal the rows of fix_order_events for every chain of a generated dataset', async () => {
+    const ds = await generateDataset({ orders: 150, seed: 11, outDir: path.join(t.dir, 'gen') });
+    await stageAndLoad(ds.fixPath, 'fix', 'job-fix');
+    await stageAndLoad(ds.confirmationsPath, 'confirmations_csv', 'job-conf');
+    await detectBreaks(t.db, { asOf: '2026-03-20' });
+    const { packed, fromRows } = await bothPaths();
+    expect(packed.flat().length).toBeGreaterThan(600);
+    expectSame(packed, fromRows);
+  });
+
+  it('keep awkward text, untrimmed ids, sub-millisecond times and nulls exactly', async () => {
+    const s = new FixScenario();
+    s.order('Q1', { qty: '100', px: '12.3456789' });
+    s.send('them', {
+      msg_type: '8', cl_ord_id: 'Q1', order_id: 'O-Q1', exec_id: ' E1 ', exec_type: '0', ord_status: '0', side: '1', symbol: 'IBM',
+      cum_qty: '0', leaves_qty: '100', avg_px: '0', transact_time: '2026-11-20T14:00:05.123456Z',
+      text: 'quote " backslash \\ tab \t newline \n unicode ü € 😀 and [1, null]',
+    });
+    s.fill('Q1', '99.99999999', '12.3456789');
+    await s.load(t.db);
+    await detectBreaks(t.db, { asOf: '2026-11-24' });
+    const [c] = await chainsOf(t.db, 'Q1');
+    const packed = await chainMessages(t.db, c.session, c.chain_root);
+    const ack = packed.find((m) => m.exec_id === ' E1 ')!;
+    expect(ack.text).toBe('quote " backslash \\ tab \t newline \n unicode ü € 😀 and [1, null]');
+    expect(ack.transact_time).toBe('2026-11-20T14:00:05.123456Z');
+    expect(ack.last_qty).toBeNull();
+    const { packed: all, fromRows } = await bothPaths();
+    expectSame(all, fromRows);
+  });
+
+  it('refuses a stored value with the wrong number of cells', () => {
+    expect(() => decodeChainMessageCells('[]')).toThrow(/breaks\.bad_cells/);
+    expect(Object.keys(decodeChainMessageCells(JSON.stringify(CHAIN_MESSAGE_CELLS.map(() => null))))).toEqual([...CHAIN_MESSAGE_CELLS]);
+  });
+
+  it('are converted from a database of the earlier layout (migrations 008 and 009)', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'wb-cells-migrate-'));
+    try {
+      const all = path.join(process.cwd(), 'db', 'migrations');
+      const before = path.join(root, 'before');
+      mkdirSync(before);
+      for (const f of readdirSync(all).filter((f) => f < '008')) copyFileSync(path.join(all, f), path.join(before, f));
+      const data = path.join(root, 'data');
+      const db = await openDatabase({ file: path.join(data, 'w.duckdb'), dataDir: data, migrationsDir: before });
+      await db.run(`INSERT INTO order_chain_messages (chain_key, session, chain_root, seq, message_index, line_number, source_hash, job_id,
+          sending_time, transact_time, msg_type, msg_seq_num, cl_ord_id, exec_id, order_qty, text)
+        VALUES (7, 'A|B', 'R', 2, 1, 2, 'h', 'j', '2026-11-20 14:00:01+00', '2026-11-20 14:00:01.5+00', '8', 12, 'R', ' E1 ', '1.50000000', 'a "b"'),
+               (7, 'A|B', 'R', 1, 0, 1, 'h', 'j', '2026-11-20 14:00:00+00', NULL, 'D', 11, 'R', NULL, '100', NULL)`);
+      await db.run(`INSERT INTO order_chain_members VALUES ('A|B', 'R', 'R'), ('A|B', 'R', 'R2'), ('C|D', 'X', 'R')`);
+      expect(await applyMigrations(db, all)).toEqual(['008_chain_message_cells.sql', '009_chain_member_keys.sql']);
+      expect((await chainsOf(db, 'R')).map((c) => [c.session, c.chain_root])).toEqual([['A|B', 'R'], ['C|D', 'X']]);
+      expect((await chainsOf(db, 'R2')).map((c) => c.chain_root)).toEqual(['R']);
+      const rows = await chainMessages(db, 'A|B', 'R', '7');
+      expect(rows.map((r) => [r.message_index, r.sending_time, r.transact_time, r.msg_seq_num, r.exec_id, r.order_qty, r.text, r.price])).toEqual([
+        ['0', '2026-11-20T14:00:00Z', null, '11', null, '100', null, null],
+        ['1', '2026-11-20T14:00:01Z', '2026-11-20T14:00:01.5Z', '12', ' E1 ', '1.50000000', 'a "b"', null],
+      ]);
+      // Stored in (chain_key, seq) order, as detection writes it.
+      expect((await db.all<{ seq: string }>(`SELECT seq FROM order_chain_messages`)).map((r) => r.seq)).toEqual(['1', '2']);
+      await db.close();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
