@@ -3,36 +3,16 @@
 // messages: a job-status poll failed while break detection held the 2GB limit, and the job page
 // stopped updating. The out-of-memory error here is a real one from DuckDB (a list aggregate,
 // which cannot spill, over a 32MB limit).
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isDbOutOfMemory } from '../../db/db-errors';
-import { openDatabase } from '../../db/open';
 import { DB_BUSY_RETRY_DELAYS_MS, withRoute } from '../../lib/server/http/route';
+import { duckDbOutOfMemoryError } from '../support/duckdb-out-of-memory';
 
 let dbOutOfMemory: Error;
-const dir = mkdtempSync(path.join(os.tmpdir(), 'db-busy-test-'));
 
 beforeAll(async () => {
-  const previous = process.env.WORKBENCH_DB_MEMORY;
-  process.env.WORKBENCH_DB_MEMORY = '32MB';
-  try {
-    const db = await openDatabase({ file: path.join(dir, 'small.duckdb'), dataDir: dir });
-    try {
-      dbOutOfMemory = await db.all('SELECT list(range) AS l FROM range(20000000)').then(
-        () => { throw new Error('expected DuckDB to run out of memory'); },
-        (e: Error) => e,
-      );
-    } finally {
-      await db.close();
-    }
-  } finally {
-    if (previous === undefined) delete process.env.WORKBENCH_DB_MEMORY;
-    else process.env.WORKBENCH_DB_MEMORY = previous;
-  }
+  dbOutOfMemory = await duckDbOutOfMemoryError();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const request = (method: string) => new Request('http://workbench.test/api/health', { method, headers: { host: 'workbench.test' } });
 

@@ -5,14 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { chainMessages, chainsOf } from '../../db/breaks/break-queries';
 import { CHAIN_MESSAGE_CELLS, decodeChainMessageCells } from '../../db/breaks/chain-message-cells';
 import { detectBreaks } from '../../db/breaks/detect-breaks';
-import { insertValidRows } from '../../db/jobs/load-parquet';
 import { applyMigrations } from '../../db/migrate';
 import { openDatabase } from '../../db/open';
-import { defaultContractFor } from '../../lib/contracts/default-contract';
 import { generateDataset } from '../../lib/demo/generate-dataset';
-import { getParser } from '../../lib/parsers/registry';
-import { runPipeline } from '../../worker/run-pipeline';
 import { FixScenario, useTempDb } from './fix-scenario';
+import { stageAndLoad } from './stage-and-load';
 
 // What the drill-down reads is stored for lookups that touch few blocks: a message's display cells
 // in one JSON column (order_chain_messages.cells), ClOrdID memberships sorted by a hash key
@@ -21,17 +18,6 @@ import { FixScenario, useTempDb } from './fix-scenario';
 // columns' types): every value, every null, the same keys in the same order.
 
 const t = useTempDb();
-
-async function stageAndLoad(file: string, parserId: string, jobId: string): Promise<void> {
-  const parser = getParser(parserId)!;
-  const contracts = Object.fromEntries(parser.outputs.map((o) => [o.name, defaultContractFor(parser, o.name)]));
-  const stagingDir = path.join(t.dir, 'staging', jobId);
-  const result = await runPipeline({ filePath: file, parserId, parser, contracts, jobId, stagingDir });
-  expect(result.status).not.toBe('FAILED');
-  for (const [name, o] of Object.entries(result.outputs)) {
-    for (const f of o.files.filter((x) => x.endsWith('valid.parquet'))) await insertValidRows(t.db, name, path.join(stagingDir, f));
-  }
-}
 
 /** Every chain's messages from the packed copy, then from fix_order_events (the copy emptied). */
 async function bothPaths(): Promise<{ packed: Record<string, unknown>[][]; fromRows: Record<string, unknown>[][] }> {
@@ -54,8 +40,8 @@ function expectSame(a: Record<string, unknown>[][], b: Record<string, unknown>[]
 describe('drill-down messages from the packed copy', () => {
   it('equal the rows of fix_order_events for every chain of a generated dataset', async () => {
     const ds = await generateDataset({ orders: 150, seed: 11, outDir: path.join(t.dir, 'gen') });
-    await stageAndLoad(ds.fixPath, 'fix', 'job-fix');
-    await stageAndLoad(ds.confirmationsPath, 'confirmations_csv', 'job-conf');
+    await stageAndLoad(t.db, t.dir, ds.fixPath, 'fix', 'job-fix');
+    await stageAndLoad(t.db, t.dir, ds.confirmationsPath, 'confirmations_csv', 'job-conf');
     await detectBreaks(t.db, { asOf: '2026-03-20' });
     const { packed, fromRows } = await bothPaths();
     expect(packed.flat().length).toBeGreaterThan(600);

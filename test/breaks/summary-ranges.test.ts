@@ -2,12 +2,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectBreaks } from '../../db/breaks/detect-breaks';
 import { chainKeyRanges } from '../../db/breaks/build-order-state';
-import { insertValidRows } from '../../db/jobs/load-parquet';
-import { defaultContractFor } from '../../lib/contracts/default-contract';
 import { generateDataset } from '../../lib/demo/generate-dataset';
-import { getParser } from '../../lib/parsers/registry';
-import { runPipeline } from '../../worker/run-pipeline';
 import { useTempDb } from './fix-scenario';
+import { stageAndLoad } from './stage-and-load';
 
 // Detection summarises chains one range of chain keys at a time, so that the summary's aggregate
 // state (which DuckDB cannot spill) is bounded by the range and not by the data. The split must
@@ -15,17 +12,6 @@ import { useTempDb } from './fix-scenario';
 // many, and the drill-down's message copy stays stored in (chain_key, seq) order.
 
 const t = useTempDb({ reset: false });
-
-async function stageAndLoad(file: string, parserId: string, jobId: string): Promise<void> {
-  const parser = getParser(parserId)!;
-  const contracts = Object.fromEntries(parser.outputs.map((o) => [o.name, defaultContractFor(parser, o.name)]));
-  const stagingDir = path.join(t.dir, 'staging', jobId);
-  const result = await runPipeline({ filePath: file, parserId, parser, contracts, jobId, stagingDir });
-  expect(result.status).not.toBe('FAILED');
-  for (const [name, o] of Object.entries(result.outputs)) {
-    for (const f of o.files.filter((x) => x.endsWith('valid.parquet'))) await insertValidRows(t.db, name, path.join(stagingDir, f));
-  }
-}
 
 async function snapshot() {
   const chains = await t.db.all(`SELECT * EXCLUDE (chain_key) FROM order_chains ORDER BY session, chain_root`);
@@ -45,8 +31,8 @@ describe('chain summary range by range', () => {
 
   it('gives the same chains, fills and breaks in one range as in many', async () => {
     const ds = await generateDataset({ orders: 400, seed: 7, outDir: path.join(t.dir, 'gen') });
-    await stageAndLoad(ds.fixPath, 'fix', 'job-fix');
-    await stageAndLoad(ds.confirmationsPath, 'confirmations_csv', 'job-conf');
+    await stageAndLoad(t.db, t.dir, ds.fixPath, 'fix', 'job-fix');
+    await stageAndLoad(t.db, t.dir, ds.confirmationsPath, 'confirmations_csv', 'job-conf');
 
     const one = await detectBreaks(t.db, { asOf: '2026-03-20', chainsPerSummaryRange: 1_000_000 });
     const whole = await snapshot();

@@ -2,39 +2,22 @@
 // as failed; any other failure is recorded at once. Seen at 10M messages: one benchmark run's
 // pass ran out of the 2GB limit 106 s in, where the same data passed in the other runs. The
 // out-of-memory error thrown here is DuckDB's own (a list aggregate over a 32MB limit).
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJob } from '../../db/jobs/job-queries';
-import { openDatabase } from '../../db/open';
 import { BreakDetectionQueue, PASS_ATTEMPTS_ON_OUT_OF_MEMORY } from '../../lib/server/jobs/break-detection-queue';
 import { breakDetectionView } from '../../lib/server/jobs/job-views';
+import { duckDbOutOfMemoryError } from '../support/duckdb-out-of-memory';
 import { openJobsEnv, type JobsEnv } from './job-harness';
 
 let outOfMemory: Error;
 let env: JobsEnv;
-const dir = mkdtempSync(path.join(os.tmpdir(), 'pass-retry-'));
 
 beforeAll(async () => {
-  const previous = process.env.WORKBENCH_DB_MEMORY;
-  process.env.WORKBENCH_DB_MEMORY = '32MB';
-  try {
-    const small = await openDatabase({ file: path.join(dir, 'small.duckdb'), dataDir: dir });
-    outOfMemory = await small.all('SELECT list(range) AS l FROM range(20000000)').then(
-      () => { throw new Error('expected DuckDB to run out of memory'); },
-      (e: Error) => e,
-    );
-    await small.close();
-  } finally {
-    if (previous === undefined) delete process.env.WORKBENCH_DB_MEMORY;
-    else process.env.WORKBENCH_DB_MEMORY = previous;
-  }
+  outOfMemory = await duckDbOutOfMemoryError();
   env = await openJobsEnv();
 });
 afterAll(async () => {
   await env?.cleanup();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function job(id: string): Promise<void> {
