@@ -26,7 +26,7 @@ export function describePassError(error: unknown): string {
 /**
  * Attempts of one pass. A pass that DuckDB refuses for memory is tried once more: at 10M
  * messages a pass runs close to the 2GB limit, and one of eight 10M benchmark runs failed that way
- * (in its chain-building step, 106 s in) where the same data passed in the others.
+ * (106 s in) where the same data passed in the others.
  */
 export const PASS_ATTEMPTS_ON_OUT_OF_MEMORY = 2;
 
