@@ -388,11 +388,11 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
       // second round shows what is left once the pass's after-effects (cold row groups, the
       // memory it held) are gone.
       const read0 = storageReadBytes(server.pid);
-      breaksPage = await latency(LATENCY_REQUESTS, page);
-      if (ids.length > 0) drilldown = await latency(LATENCY_REQUESTS, drill);
+      breaksPage = await latency(LATENCY_REQUESTS, page, { sequence: true });
+      if (ids.length > 0) drilldown = await latency(LATENCY_REQUESTS, drill, { sequence: true });
       const read1 = storageReadBytes(server.pid);
-      breaksPageAgain = await latency(LATENCY_REQUESTS, page);
-      if (ids.length > 0) drilldownAgain = await latency(LATENCY_REQUESTS, drill);
+      breaksPageAgain = await latency(LATENCY_REQUESTS, page, { sequence: true });
+      if (ids.length > 0) drilldownAgain = await latency(LATENCY_REQUESTS, drill, { sequence: true });
       const read2 = storageReadBytes(server.pid);
       if (read0 !== null && read1 !== null && read2 !== null) {
         const mb = (b: number) => Math.round((b / 1048576) * 10) / 10;

@@ -24,6 +24,8 @@ export interface LatencyStats {
   server?: { p50_ms: number; p95_ms: number; p99_ms: number };
   /** Over HTTP: the named parts of the server's time (Server-Timing, e.g. db, raw), per part. */
   server_parts?: Record<string, { p50_ms: number; p95_ms: number; p99_ms: number }>;
+  /** Every request's round trip and, over HTTP, the server's own time, in request order: shows whether a tail is the first requests or spread. */
+  sequence_ms?: { total: number[]; server?: number[] };
 }
 
 /** What a timed HTTP call returns: the server's own ms and its named parts (Server-Timing). */
@@ -45,9 +47,10 @@ function stats(times: number[]): { p50_ms: number; p95_ms: number; p99_ms: numbe
 /**
  * Calls `call(i)` for i in 0..requests-1, one at a time, after one warm-up call that is not
  * counted. A call that returns a ServerTime (the server's own milliseconds and their parts)
- * adds `server` and `server_parts` stats (a part missing from an answer counts as 0 ms).
+ * adds `server` and `server_parts` stats (a part missing from an answer counts as 0 ms);
+ * `sequence` keeps every request's times as well.
  */
-export async function latency(requests: number, call: (i: number) => Promise<unknown>): Promise<LatencyStats> {
+export async function latency(requests: number, call: (i: number) => Promise<unknown>, opts: { sequence?: boolean } = {}): Promise<LatencyStats> {
   await call(0);
   const times: number[] = [];
   const server: number[] = [];
@@ -65,7 +68,9 @@ export async function latency(requests: number, call: (i: number) => Promise<unk
       for (const list of parts.values()) if (list.length < server.length) list.push(0);
     }
   }
+  const round = (list: number[]) => list.map((ms) => Math.round(ms * 10) / 10);
   const out: LatencyStats = { ...stats(times), requests };
+  if (opts.sequence) out.sequence_ms = { total: round(times), ...(server.length === requests ? { server: round(server) } : {}) };
   if (server.length === requests) out.server = stats(server);
   if (server.length === requests && parts.size > 0) out.server_parts = Object.fromEntries([...parts].map(([name, list]) => [name, stats(list)]));
   return out;

@@ -13,9 +13,10 @@ import type { CandidateRow } from './candidate-row';
 import { counterpartyCandidates } from './counterparty-candidates';
 import { lifecycleCandidates } from './lifecycle-candidates';
 import { loadHolidayCalendar } from './load-holiday-calendar';
+import { prewarmDrillDownTables, type PrewarmResult } from './prewarm-drill-down-tables';
 import { sequenceCandidates } from './sequence-candidates';
 import { createSourceViews } from './source-views';
-import { writeBreaks, type WriteResult } from './write-breaks';
+import { BreakStage, type WriteResult } from './write-breaks';
 
 // Break detection over the warehouse tables (fix_order_events, fix_session_events,
 // confirmations), in one transaction. With jobIds, only the sessions those jobs touched are
@@ -49,12 +50,17 @@ export interface DetectBreaksResult extends WriteResult {
   /** Breaks found by this run (open or not), per class. */
   byClass: Record<string, number>;
   found: number;
+  /** The drill-down tables read back into the page cache after the pass (null: in memory, or it failed). */
+  prewarm: PrewarmResult | null;
 }
 
 const TEMP_TABLES = [
   '_bk_scope', '_bk_files', '_bk_latest', '_bk_filerank', '_bk_ev', '_bk_edge', '_bk_node', '_bk_node_next', '_bk_oid', '_bk_lab', '_bk_root', '_bk_first_exec', '_bk_first_req', '_bk_m', '_bk_act', '_bk_fill',
   '_bk_fsum', '_bk_chain', '_bk_ev_want', '_bk_sess_d', '_bk_cf', '_bk_cf_chain', '_bk_of', '_bk_of_u', '_bk_cf_u', '_bk_match', '_bk_new',
 ];
+
+/** Records converted and staged per statement (BreakStage.add). */
+const STAGE_CHUNK = 2000;
 
 export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Promise<DetectBreaksResult> {
   const resolved = resolveBreakConfig(opts.config);
@@ -69,7 +75,19 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
     const hasOrders = await tableExists(tx, 'fix_order_events');
     const hasSessionEvents = await tableExists(tx, 'fix_session_events');
     const hasConfirmations = await tableExists(tx, 'confirmations');
-    const found: CandidateRow[] = [];
+    const stage = await BreakStage.open(tx);
+    const byClass: Record<string, number> = {};
+    let found = 0;
+    // Each step's candidates become records and are staged in chunks, so that JavaScript holds
+    // one step's candidate rows at a time, never every record of the run (BreakStage).
+    const stageFound = async (rows: CandidateRow[]): Promise<void> => {
+      for (let i = 0; i < rows.length; i += STAGE_CHUNK) {
+        const records = rows.slice(i, i + STAGE_CHUNK).map((f) => toBreakRecord(f, { asOf, calendar, config }));
+        for (const r of records) byClass[r.class] = (byClass[r.class] ?? 0) + 1;
+        found += records.length;
+        await stage.add(records);
+      }
+    };
     let sessions = 0;
     let chains = 0;
     let fills = 0;
@@ -101,24 +119,22 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
         await step('persist', () => persistOrderState(tx, jobIds === null));
         chains = await countOf(tx, '_bk_chain');
         fills = await countOf(tx, '_bk_fill');
-        found.push(...(await step('lifecycle', () => lifecycleCandidates(tx, config))));
+        await step('lifecycle', async () => stageFound(await lifecycleCandidates(tx, config)));
         // Counterparty matching reads the persisted order_fills: the wide temp tables go now
         // (at 10M messages they are gigabytes of spill files).
         await dropTempTables(tx, ['_bk_m', '_bk_fill', '_bk_chain', '_bk_sess_d', '_bk_ev_want']);
-        found.push(...(await step('sequence', () => sequenceCandidates(tx, hasSessionEvents))));
+        await step('sequence', async () => stageFound(await sequenceCandidates(tx, hasSessionEvents)));
         await dropTempTables(tx, ['_bk_ev', '_bk_files', '_bk_latest', '_bk_filerank']);
       }
-      if (hasConfirmations) found.push(...(await step('counterparty', () => counterpartyCandidates(tx, config))));
-      const records = found.map((f) => toBreakRecord(f, { asOf, calendar, config }));
+      if (hasConfirmations) await step('counterparty', async () => stageFound(await counterpartyCandidates(tx, config)));
       const sessionFamilies: BreakFamily[] = hasOrders ? ['lifecycle', 'session'] : [];
-      const written = await step('write', () => writeBreaks(tx, records, {
+      const written = await step('write', () => stage.write({
         allOf: [...(jobIds ? [] : sessionFamilies), ...(hasConfirmations ? (['counterparty'] as const) : [])],
         scopedSessionsOf: jobIds ? sessionFamilies : [],
         runLabel,
       }));
-      const byClass: Record<string, number> = {};
-      for (const r of records) byClass[r.class] = (byClass[r.class] ?? 0) + 1;
-      return { ...written, sessions, chains, fills, byClass, found: records.length };
+      const out: DetectBreaksResult = { ...written, sessions, chains, fills, byClass, found, prewarm: null };
+      return out;
     } finally {
       for (const t of TEMP_TABLES) await tx.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
       for (const v of ['_bk_src_orders', '_bk_src_sessions']) await tx.run(`DROP VIEW IF EXISTS ${v}`).catch(() => undefined);
@@ -131,5 +147,10 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
   // checkpoints later on its own. (DuckDB 1.5 checkpoints here even with other transactions open,
   // reading or writing: tried on 2026-11-26, the WAL was empty afterwards.)
   await db.run('CHECKPOINT').catch(() => undefined);
+  // After the checkpoint, so that the blocks read are the tables' final ones. Best effort: a
+  // failure costs the first drill-downs their speed, nothing else.
+  const checkpointed = Date.now();
+  result.prewarm = await prewarmDrillDownTables(db).catch(() => null);
+  opts.onStep?.('prewarm', Date.now() - checkpointed);
   return result;
 }

@@ -29,29 +29,54 @@ const STAGE_STRUCTURE = JSON.stringify([
   {
     break_id: 'VARCHAR', class: 'VARCHAR', family: 'VARCHAR', match_key: 'VARCHAR', cl_ord_id: 'VARCHAR', chain_root: 'VARCHAR',
     session: 'VARCHAR', symbol: 'VARCHAR', account: 'VARCHAR', severity: 'VARCHAR', notional: 'VARCHAR', trade_date: 'VARCHAR',
-    age_days: 'INTEGER', details: 'VARCHAR', evidence: 'VARCHAR',
+    age_days: 'INTEGER', details: 'VARCHAR', evidence: 'VARCHAR', staged_seq: 'BIGINT',
   },
 ]);
 
 const CHUNK = 2000;
 
-export async function writeBreaks(tx: Db, records: BreakRecord[], scope: WriteScope): Promise<WriteResult> {
-  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_new (
-    break_id VARCHAR, class VARCHAR, family VARCHAR, match_key VARCHAR, cl_ord_id VARCHAR, chain_root VARCHAR, session VARCHAR,
-    symbol VARCHAR, account VARCHAR, severity VARCHAR, notional VARCHAR, trade_date VARCHAR, age_days INTEGER, details VARCHAR, evidence VARCHAR)`);
-  const unique = [...new Map(records.map((r) => [r.break_id, r])).values()];
-  for (let i = 0; i < unique.length; i += CHUNK) {
-    const chunk = unique.slice(i, i + CHUNK).map((r) => ({
-      break_id: r.break_id, class: r.class, family: r.family, match_key: r.match_key, cl_ord_id: r.cl_ord_id, chain_root: r.chain_root,
-      session: r.session, symbol: r.symbol, account: r.account, severity: r.severity, notional: r.notional, trade_date: r.trade_date,
-      age_days: r.age_days, details: r.details, evidence: r.evidence,
-    }));
-    await tx.run(
-      `INSERT INTO _bk_new SELECT unnest(from_json(?::JSON, '${STAGE_STRUCTURE}'), recursive := true)`,
-      [JSON.stringify(chunk)],
-    );
+/**
+ * The breaks of one detection run, staged in _bk_new as each candidate step finds them, then
+ * written (write). Staging step by step, in chunks, bounds what a run holds in JavaScript to one
+ * chunk of records instead of every break of the run: at 10M messages (176k breaks) the records
+ * held whole took the server's JavaScript heap to 0.9 GB.
+ */
+export class BreakStage {
+  private staged = 0;
+
+  private constructor(private readonly tx: Db) {}
+
+  static async open(tx: Db): Promise<BreakStage> {
+    await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_new (
+      break_id VARCHAR, class VARCHAR, family VARCHAR, match_key VARCHAR, cl_ord_id VARCHAR, chain_root VARCHAR, session VARCHAR,
+      symbol VARCHAR, account VARCHAR, severity VARCHAR, notional VARCHAR, trade_date VARCHAR, age_days INTEGER, details VARCHAR, evidence VARCHAR,
+      staged_seq BIGINT)`);
+    return new BreakStage(tx);
   }
 
+  /** Stages records (a break id staged again replaces the earlier record: the last one is written). */
+  async add(records: readonly BreakRecord[]): Promise<void> {
+    for (let i = 0; i < records.length; i += CHUNK) {
+      const chunk = records.slice(i, i + CHUNK).map((r) => ({
+        break_id: r.break_id, class: r.class, family: r.family, match_key: r.match_key, cl_ord_id: r.cl_ord_id, chain_root: r.chain_root,
+        session: r.session, symbol: r.symbol, account: r.account, severity: r.severity, notional: r.notional, trade_date: r.trade_date,
+        age_days: r.age_days, details: r.details, evidence: r.evidence, staged_seq: this.staged++,
+      }));
+      await this.tx.run(
+        `INSERT INTO _bk_new SELECT unnest(from_json(?::JSON, '${STAGE_STRUCTURE}'), recursive := true)`,
+        [JSON.stringify(chunk)],
+      );
+    }
+  }
+
+  /** Writes the staged breaks into `breaks` (see the top of this file). */
+  async write(scope: WriteScope): Promise<WriteResult> {
+    await this.tx.run(`DELETE FROM _bk_new WHERE staged_seq NOT IN (SELECT max(staged_seq) FROM _bk_new GROUP BY break_id)`);
+    return mergeStagedBreaks(this.tx, scope);
+  }
+}
+
+async function mergeStagedBreaks(tx: Db, scope: WriteScope): Promise<WriteResult> {
   const count = async (sql: string, params: unknown[] = []): Promise<number> =>
     Number((await tx.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM (${sql})`, params))[0].n);
 

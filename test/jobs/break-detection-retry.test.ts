@@ -79,3 +79,13 @@ describe('a break-detection pass refused for memory', () => {
     expect(breakDetectionView(row)?.error).toBe('Binder Error: Referenced column "x" not found');
   });
 });
+
+describe('a pass that read the drill-down tables back into the page cache', () => {
+  it('records what it read on the job, and a later pass without a prewarm removes it', async () => {
+    await job('j-prewarm');
+    await pass('j-prewarm', async () => ({ prewarm: { tables: 6, blocks: 6260, bytes: 1_641_021_440, ms: 1897 } }));
+    expect((await getJob(env.db, 'j-prewarm'))!.metrics).toMatchObject({ breaks_prewarm: { mb: 1641, ms: 1897 } });
+    await pass('j-prewarm', async () => ({ prewarm: null }));
+    expect((await getJob(env.db, 'j-prewarm'))!.metrics).not.toHaveProperty('breaks_prewarm');
+  });
+});

@@ -9,7 +9,7 @@ import type { SessionUser } from '../auth/users';
 import { isDbOutOfMemory } from '../../../db/db-errors';
 import { requirePermission, type Permission } from '../permissions';
 import { ApiError, isApiError } from './api-error';
-import { serverTimingHeader, withServerTiming } from './server-timing';
+import { serverTimingHeader, timePart, withServerTiming } from './server-timing';
 
 export { ApiError } from './api-error';
 
@@ -37,11 +37,12 @@ export function withRoute<C = unknown>(
       const timed = await withServerTiming(() =>
         runWhileDbBusy(req, async () => {
           let user: SessionUser | null = null;
+          // Its own Server-Timing part (auth): the session lookup is a database read of its own.
           if (opts.permission !== null) {
-            user = await userFromRequest(req);
+            user = await timePart('auth', () => userFromRequest(req));
             requirePermission(user, opts.permission);
           } else {
-            user = await userFromRequest(req).catch((e: unknown) => {
+            user = await timePart('auth', () => userFromRequest(req)).catch((e: unknown) => {
               if (isDbOutOfMemory(e)) throw e;
               return null;
             });

@@ -12,6 +12,7 @@
 import { isDbOutOfMemory } from '../../../db/db-errors';
 import type { Db } from '../../../db/open';
 import { detectBreaks, detectionStepOf } from '../../../db/breaks/detect-breaks';
+import type { PrewarmResult } from '../../../db/breaks/prewarm-drill-down-tables';
 
 /**
  * What the job page shows of a failed pass: the step and the first line of the error (DuckDB
@@ -35,6 +36,12 @@ export interface BreakDetectionQueueOptions {
   retryDelayMs?: number;
   /** The pass itself (default detectBreaks; tests give it DuckDB's real errors to throw). */
   detect?: (db: Db, opts: { jobIds: string[] }) => Promise<unknown>;
+}
+
+/** The prewarm figures of a pass's result (detectBreaks'), if it has them. */
+function prewarmOf(result: unknown): PrewarmResult | null {
+  const p = (result as { prewarm?: PrewarmResult | null } | null | undefined)?.prewarm;
+  return p && typeof p.bytes === 'number' && typeof p.ms === 'number' ? p : null;
 }
 
 export class BreakDetectionQueue {
@@ -71,13 +78,15 @@ export class BreakDetectionQueue {
    * pass removes an earlier error): the job page and API show when its breaks were detected, and
    * the end-to-end benchmark waits for it. A failure to record is logged only.
    */
-  private async recordPass(jobIds: string[], ms: number, error: unknown, attempts: number): Promise<void> {
+  private async recordPass(jobIds: string[], ms: number, error: unknown, attempts: number, prewarm: PrewarmResult | null): Promise<void> {
     const patch = JSON.stringify({
       breaks_detected_at: new Date().toISOString(),
       breaks_detect_ms: Math.round(ms),
       breaks_error: error === null ? null : describePassError(error),
       // Only when the pass was tried again (null removes an earlier count).
       breaks_attempts: attempts > 1 ? attempts : null,
+      // The drill-down tables read back into the page cache at the end of the pass (in breaks_detect_ms).
+      breaks_prewarm: prewarm ? { mb: Math.round(prewarm.bytes / 1e5) / 10, ms: prewarm.ms } : null,
     });
     try {
       await this.db.run(
@@ -98,11 +107,13 @@ export class BreakDetectionQueue {
         this.pending.clear();
         let error: unknown = null;
         let attempts = 0;
+        let prewarm: PrewarmResult | null = null;
         const startedAt = performance.now();
         for (;;) {
           attempts++;
           try {
-            await this.detect(this.db, { jobIds });
+            const result = await this.detect(this.db, { jobIds });
+            prewarm = prewarmOf(result);
             error = null;
             break;
           } catch (e) {
@@ -113,7 +124,7 @@ export class BreakDetectionQueue {
             await new Promise((r) => setTimeout(r, this.retryDelayMs));
           }
         }
-        await this.recordPass(jobIds, performance.now() - startedAt, error, attempts);
+        await this.recordPass(jobIds, performance.now() - startedAt, error, attempts, prewarm);
         this.onPass?.(jobIds, error);
       }
     } finally {
