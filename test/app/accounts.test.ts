@@ -110,6 +110,10 @@ describe('accounts and sessions', () => {
     await expect(addUser(t.db, 'admin', { username: 'carol', password: 'carol-pass-1', roles: [] })).rejects.toMatchObject({ code: 'user.exists', status: 409 });
     const session = await logIn(t.db, 'carol', 'carol-pass-1');
     expect(await changeUser(t.db, 'admin', 'carol', { roles: ['ops', 'analyst'] })).toMatchObject({ roles: ['analyst', 'ops'] });
+    // The session's user: one user whatever the number of roles, roles sorted; none is an empty list.
+    expect(await userForSessionToken(t.db, session!.token)).toMatchObject({ username: 'carol', roles: ['analyst', 'ops'] });
+    await changeUser(t.db, 'admin', 'carol', { roles: [] });
+    expect(await userForSessionToken(t.db, session!.token)).toMatchObject({ username: 'carol', roles: [] });
     expect(await changeUser(t.db, 'admin', 'carol', { roles: ['analyst'] })).toMatchObject({ roles: ['analyst'] });
     expect(await userForSessionToken(t.db, session!.token)).toMatchObject({ roles: ['analyst'] });
     await changeUser(t.db, 'admin', 'carol', { password: 'carol-pass-2' });
@@ -123,7 +127,7 @@ describe('accounts and sessions', () => {
     await expect(changeUser(t.db, 'admin', 'admin', { roles: ['ops'] })).rejects.toMatchObject({ code: 'user.self_lockout' });
     await expect(changeUser(t.db, 'admin', 'nobody', { disabled: true })).rejects.toMatchObject({ code: 'user.not_found', status: 404 });
     const log = await t.db.all<{ action: string; details: string }>(`SELECT action, details FROM audit_log WHERE subject = 'user:carol' ORDER BY seq`);
-    expect(log.map((l) => l.action)).toEqual(['user.created', 'auth.login', 'user.changed', 'user.changed', 'user.changed', 'auth.login', 'user.changed']);
+    expect(log.map((l) => l.action)).toEqual(['user.created', 'auth.login', 'user.changed', 'user.changed', 'user.changed', 'user.changed', 'auth.login', 'user.changed']);
     expect(JSON.stringify(log)).not.toContain('carol-pass');
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
   });
