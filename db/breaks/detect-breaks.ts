@@ -16,7 +16,7 @@ import { loadHolidayCalendar } from './load-holiday-calendar';
 import { prewarmDrillDownTables, type PrewarmResult } from './prewarm-drill-down-tables';
 import { sequenceCandidates } from './sequence-candidates';
 import { createSourceViews } from './source-views';
-import { BreakStage, type WriteResult } from './write-breaks';
+import { BREAK_STAGE_CHUNK, BreakStage, type WriteResult } from './write-breaks';
 
 // Break detection over the warehouse tables (fix_order_events, fix_session_events,
 // confirmations), in one transaction. With jobIds, only the sessions those jobs touched are
@@ -59,9 +59,6 @@ const TEMP_TABLES = [
   '_bk_fsum', '_bk_chain', '_bk_ev_want', '_bk_sess_d', '_bk_cf', '_bk_cf_chain', '_bk_of', '_bk_of_u', '_bk_cf_u', '_bk_match', '_bk_new',
 ];
 
-/** Records converted and staged per statement (BreakStage.add). */
-const STAGE_CHUNK = 2000;
-
 export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Promise<DetectBreaksResult> {
   const resolved = resolveBreakConfig(opts.config);
   if (!resolved.ok) throw new Error(`breaks.bad_config: ${resolved.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
@@ -81,8 +78,8 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
     // Each step's candidates become records and are staged in chunks, so that JavaScript holds
     // one step's candidate rows at a time, never every record of the run (BreakStage).
     const stageFound = async (rows: CandidateRow[]): Promise<void> => {
-      for (let i = 0; i < rows.length; i += STAGE_CHUNK) {
-        const records = rows.slice(i, i + STAGE_CHUNK).map((f) => toBreakRecord(f, { asOf, calendar, config }));
+      for (let i = 0; i < rows.length; i += BREAK_STAGE_CHUNK) {
+        const records = rows.slice(i, i + BREAK_STAGE_CHUNK).map((f) => toBreakRecord(f, { asOf, calendar, config }));
         for (const r of records) byClass[r.class] = (byClass[r.class] ?? 0) + 1;
         found += records.length;
         await stage.add(records);

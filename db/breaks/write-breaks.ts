@@ -33,7 +33,8 @@ const STAGE_STRUCTURE = JSON.stringify([
   },
 ]);
 
-const CHUNK = 2000;
+/** Records per INSERT into the stage (callers that build records may use it to build them chunk by chunk). */
+export const BREAK_STAGE_CHUNK = 2000;
 
 /**
  * The breaks of one detection run, staged in _bk_new as each candidate step finds them, then
@@ -56,8 +57,8 @@ export class BreakStage {
 
   /** Stages records (a break id staged again replaces the earlier record: the last one is written). */
   async add(records: readonly BreakRecord[]): Promise<void> {
-    for (let i = 0; i < records.length; i += CHUNK) {
-      const chunk = records.slice(i, i + CHUNK).map((r) => ({
+    for (let i = 0; i < records.length; i += BREAK_STAGE_CHUNK) {
+      const chunk = records.slice(i, i + BREAK_STAGE_CHUNK).map((r) => ({
         break_id: r.break_id, class: r.class, family: r.family, match_key: r.match_key, cl_ord_id: r.cl_ord_id, chain_root: r.chain_root,
         session: r.session, symbol: r.symbol, account: r.account, severity: r.severity, notional: r.notional, trade_date: r.trade_date,
         age_days: r.age_days, details: r.details, evidence: r.evidence, staged_seq: this.staged++,
