@@ -32,7 +32,10 @@ describe('worker slots and promotion', () => {
     expect(b.error_code, b.error_message ?? '').toBeNull();
     expect(a.promoted_at).not.toBeNull();
     expect(b.promoted_at).not.toBeNull();
-    // Both ran, one at a time on the worker side, in upload order.
+    // Both ran, one at a time on the worker side, in upload order. 'released' is emitted once
+    // releaseAttempt returns, after the promotion has committed: a job can be final in the
+    // database before its event (seen once in CI), so the events are awaited, not assumed.
+    await until(() => released.length === 2, 'both attempts released', 30_000);
     expect(released).toEqual([a.id, b.id]);
     // started_at and promoted_at are their transactions' start times; the write lock orders
     // them: the second job's claim committed before the first job's promotion began.
