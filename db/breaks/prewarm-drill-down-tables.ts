@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { Db } from '../open';
+import { tableExists } from './breaks-db';
 
 // After a detection pass, reads the blocks of the tables a drill-down and the breaks page read
 // back into the OS page cache (what PostgreSQL's pg_prewarm does), so that the first opening of
@@ -77,12 +78,11 @@ export async function prewarmDrillDownTables(db: Db): Promise<PrewarmResult | nu
   );
   if (!file?.path) return null;
   const blockSize = Number(file.block_size);
-  const present = new Set(
-    (await db.all<{ name: string }>(`SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary`)).map((r) => r.name),
-  );
-  const tables = DRILL_DOWN_TABLES.filter((t) => present.has(t));
+  const tables: string[] = [];
   const ids: number[] = [];
-  for (const t of tables) {
+  for (const t of DRILL_DOWN_TABLES) {
+    if (!(await tableExists(db, t))) continue;
+    tables.push(t);
     // pragma_storage_info takes a constant table name; t is one of DRILL_DOWN_TABLES.
     const rows = await db.all<{ block_id: string }>(
       `SELECT DISTINCT block_id::VARCHAR AS block_id FROM pragma_storage_info('${t}') WHERE persistent AND block_id >= 0`,

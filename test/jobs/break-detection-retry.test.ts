@@ -3,6 +3,7 @@
 // pass ran out of the 2GB limit 106 s in, where the same data passed in the other runs. The
 // out-of-memory error thrown here is DuckDB's own (a list aggregate over a 32MB limit).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PrewarmResult } from '../../db/breaks/prewarm-drill-down-tables';
 import { getJob } from '../../db/jobs/job-queries';
 import { BreakDetectionQueue, PASS_ATTEMPTS_ON_OUT_OF_MEMORY } from '../../lib/server/jobs/break-detection-queue';
 import { breakDetectionView } from '../../lib/server/jobs/job-views';
@@ -29,7 +30,7 @@ async function job(id: string): Promise<void> {
 }
 
 /** Runs one pass over `id` with `detect` and returns how often it was called. */
-async function pass(id: string, detect: () => Promise<unknown>): Promise<number> {
+async function pass(id: string, detect: () => Promise<{ prewarm?: PrewarmResult | null } | void>): Promise<number> {
   let calls = 0;
   const queue = new BreakDetectionQueue(env.db, undefined, () => false, 0, {
     retryDelayMs: 10,

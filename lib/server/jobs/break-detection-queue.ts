@@ -35,13 +35,7 @@ export interface BreakDetectionQueueOptions {
   /** Pause before a pass refused for memory is tried again (default 5 s). */
   retryDelayMs?: number;
   /** The pass itself (default detectBreaks; tests give it DuckDB's real errors to throw). */
-  detect?: (db: Db, opts: { jobIds: string[] }) => Promise<unknown>;
-}
-
-/** The prewarm figures of a pass's result (detectBreaks'), if it has them. */
-function prewarmOf(result: unknown): PrewarmResult | null {
-  const p = (result as { prewarm?: PrewarmResult | null } | null | undefined)?.prewarm;
-  return p && typeof p.bytes === 'number' && typeof p.ms === 'number' ? p : null;
+  detect?: (db: Db, opts: { jobIds: string[] }) => Promise<{ prewarm?: PrewarmResult | null } | void>;
 }
 
 export class BreakDetectionQueue {
@@ -113,7 +107,7 @@ export class BreakDetectionQueue {
           attempts++;
           try {
             const result = await this.detect(this.db, { jobIds });
-            prewarm = prewarmOf(result);
+            prewarm = result?.prewarm ?? null;
             error = null;
             break;
           } catch (e) {
