@@ -92,6 +92,12 @@ export interface BenchEndToEndResult {
    */
   server_storage_read_mb: { first_round: number; second_round: number } | null;
   peak_rss_mb: { server: number | null; workers: (number | null)[]; sampled: ProcessPeak[] };
+  /**
+   * DUCKDB_JE_MALLOC_CONF the server and its workers ran with (null: DuckDB's compiled-in
+   * jemalloc options). It moves their peak RSS and their time (docs/performance.md, "Memory of
+   * the server"), so a figure says which it was measured with.
+   */
+  duckdb_allocator_conf: string | null;
   server_start_s: number;
 }
 
@@ -440,6 +446,7 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
       page_cache_at_latency: pageCache,
       server_storage_read_mb: storageRead,
       peak_rss_mb: { server: serverPeak, workers: workerPeaks, sampled },
+      duckdb_allocator_conf: process.env.DUCKDB_JE_MALLOC_CONF ?? null,
       server_start_s: Math.round(serverStartS * 10) / 10,
     };
     log(`ratio end to end / (ceiling × ${workers} workers): ${result.end_to_end_ratio} (target ≥ 0.5)`);
