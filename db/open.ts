@@ -6,8 +6,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBResultReader, type DuckDBValue } from '@duckdb/node-api';
 import { applyMigrations } from './migrate';
+import { runPreparedAndReadAll } from './prepared-statements';
 import { quoteString } from './sql';
 
 export interface Db {
@@ -187,13 +188,14 @@ class InstanceDb implements OpenDb {
   async all<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
     const scope = this.ambient();
     if (scope) return scope.all<T>(sql, params);
-    return this.withConnection((c) => queryRows<T>(c, sql, params));
+    // Outside a transaction the connection is held alone: its prepared statements can be reused.
+    return this.withConnection((c) => queryRows<T>(c, sql, params, { reusePrepared: true }));
   }
 
   async run(sql: string, params?: unknown[]): Promise<void> {
     const scope = this.ambient();
     if (scope) return scope.run(sql, params);
-    await this.withConnection((c) => execute(c, sql, params));
+    await this.withConnection((c) => execute(c, sql, params, { reusePrepared: true }));
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
@@ -281,14 +283,26 @@ function connectionDb(conn: DuckDBConnection, owner: InstanceDb, hook: AuditHook
   return tx;
 }
 
-async function execute(conn: DuckDBConnection, sql: string, params?: unknown[]): Promise<void> {
-  if (params && params.length > 0) await conn.run(sql, toDuckDBValues(params));
-  else await conn.run(sql);
+interface RunOptions {
+  /** The caller holds conn alone (not a transaction's): reuse its prepared statement (db/prepared-statements.ts). */
+  reusePrepared?: boolean;
 }
 
-async function queryRows<T>(conn: DuckDBConnection, sql: string, params?: unknown[]): Promise<T[]> {
-  const reader =
-    params && params.length > 0 ? await conn.runAndReadAll(sql, toDuckDBValues(params)) : await conn.runAndReadAll(sql);
+async function execute(conn: DuckDBConnection, sql: string, params?: unknown[], opts: RunOptions = {}): Promise<void> {
+  if (params && params.length > 0) {
+    if (opts.reusePrepared) await runPreparedAndReadAll(conn, sql, toDuckDBValues(params));
+    else await conn.run(sql, toDuckDBValues(params));
+  } else await conn.run(sql);
+}
+
+async function readAll(conn: DuckDBConnection, sql: string, params: unknown[] | undefined, opts: RunOptions): Promise<DuckDBResultReader> {
+  if (!params || params.length === 0) return conn.runAndReadAll(sql);
+  const values = toDuckDBValues(params);
+  return opts.reusePrepared ? runPreparedAndReadAll(conn, sql, values) : conn.runAndReadAll(sql, values);
+}
+
+async function queryRows<T>(conn: DuckDBConnection, sql: string, params?: unknown[], opts: RunOptions = {}): Promise<T[]> {
+  const reader = await readAll(conn, sql, params, opts);
   // JSON conversion keeps DECIMAL, BIGINT and HUGEINT as exact strings (the JS conversion makes numbers).
   const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
   const names = reader.columnNames();
