@@ -5,6 +5,8 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PREPARED_PER_CONNECTION, preparedCount, runPreparedAndReadAll } from '../../db/prepared-statements';
+import { createSession, SESSION_TTL_MS, userForSessionToken } from '../../lib/server/auth/sessions';
+import { createUser } from '../../lib/server/auth/users';
 import { openTempDb, type TempDb } from './temp-db';
 
 describe('prepared statements reused by the pool', () => {
@@ -39,6 +41,16 @@ describe('prepared statements reused by the pool', () => {
     await t.db.run('CREATE TABLE recreated (id INTEGER, qty DECIMAL(18, 4), name VARCHAR)');
     await t.db.run('INSERT INTO recreated VALUES (?, ?, ?)', [1, '2.5000', 'second']);
     expect(await t.db.all(sql, [1])).toEqual([{ id: 1, qty: '2.5000', name: 'second' }]);
+  });
+
+  it('refuses a session that expired after its lookup statement was prepared (current_timestamp is read per run)', async () => {
+    await createUser(t.db, { username: 'expiring', password: 'pw-for-tests', roles: ['analyst'], actor: 'test' });
+    // Expires 1.5 s from now.
+    const session = await createSession(t.db, 'expiring', new Date(Date.now() - SESSION_TTL_MS + 1500));
+    expect(await userForSessionToken(t.db, session.token)).toMatchObject({ username: 'expiring' });
+    expect(await userForSessionToken(t.db, session.token)).toMatchObject({ username: 'expiring' });
+    await new Promise((resolve) => setTimeout(resolve, 1700));
+    expect(await userForSessionToken(t.db, session.token)).toBeNull();
   });
 
   it('runs several statements in one string with values, as unprepared', async () => {
