@@ -27,27 +27,41 @@ export async function openMemoryDb(): Promise<MemoryDb> {
     queue = next.catch(() => undefined);
     return next;
   };
+  // held: a transaction or exclusive() holds the connection; their calls run at once.
+  let held = false;
   let inTransaction = false;
+  const begin = async <T>(fn: (tx: Db) => Promise<T>): Promise<T> => {
+    await conn.run('BEGIN TRANSACTION');
+    inTransaction = true;
+    try {
+      const result = await fn(direct);
+      await conn.run('COMMIT');
+      return result;
+    } catch (e) {
+      await conn.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      inTransaction = false;
+    }
+  };
+  const hold = <T>(fn: () => Promise<T>): Promise<T> =>
+    serial(async () => {
+      held = true;
+      try {
+        return await fn();
+      } finally {
+        held = false;
+      }
+    });
   const direct: Db = {
-    all: <T>(sql: string, params?: unknown[]) => (inTransaction ? queryRows<T>(conn, sql, params) : serial(() => queryRows<T>(conn, sql, params))),
-    run: (sql: string, params?: unknown[]) => (inTransaction ? execute(conn, sql, params) : serial(() => execute(conn, sql, params))),
+    all: <T>(sql: string, params?: unknown[]) => (held ? queryRows<T>(conn, sql, params) : serial(() => queryRows<T>(conn, sql, params))),
+    run: (sql: string, params?: unknown[]) => (held ? execute(conn, sql, params) : serial(() => execute(conn, sql, params))),
     transaction: <T>(fn: (tx: Db) => Promise<T>): Promise<T> => {
       if (inTransaction) return fn(direct);
-      return serial(async () => {
-        await conn.run('BEGIN TRANSACTION');
-        inTransaction = true;
-        try {
-          const result = await fn(direct);
-          await conn.run('COMMIT');
-          return result;
-        } catch (e) {
-          await conn.run('ROLLBACK').catch(() => undefined);
-          throw e;
-        } finally {
-          inTransaction = false;
-        }
-      });
+      // Inside exclusive(): BEGIN on the held connection.
+      return held ? begin(fn) : hold(() => begin(fn));
     },
+    exclusive: <T>(fn: (held: Db) => Promise<T>): Promise<T> => (held ? fn(direct) : hold(() => fn(direct))),
   };
   try {
     await direct.run(`SET TimeZone = 'UTC'`);

@@ -72,7 +72,11 @@ export class BreakStage {
 
   /** Writes the staged breaks into `breaks` (see the top of this file). */
   async write(scope: WriteScope): Promise<WriteResult> {
-    await this.tx.run(`DELETE FROM _bk_new WHERE staged_seq NOT IN (SELECT max(staged_seq) FROM _bk_new GROUP BY break_id)`);
+    // One record per id, the last staged, in a table of its own (_bk_write) rather than deleted
+    // from the stage: a pass stages before and inside its transaction, and the merge's UPDATE of
+    // breaks joined against the stage so touched took 0.6 s instead of 0.1 at 1M messages.
+    await this.tx.run(`CREATE OR REPLACE TEMP TABLE _bk_write AS
+      SELECT * EXCLUDE (staged_seq) FROM _bk_new QUALIFY staged_seq = max(staged_seq) OVER (PARTITION BY break_id)`);
     return mergeStagedBreaks(this.tx, scope);
   }
 }
@@ -81,28 +85,28 @@ async function mergeStagedBreaks(tx: Db, scope: WriteScope): Promise<WriteResult
   const count = async (sql: string, params: unknown[] = []): Promise<number> =>
     Number((await tx.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM (${sql})`, params))[0].n);
 
-  const reopenable = `SELECT b.break_id FROM breaks b JOIN _bk_new n USING (break_id) WHERE b.status = 'resolved' AND b.closed_reason LIKE 'auto:%'`;
+  const reopenable = `SELECT b.break_id FROM breaks b JOIN _bk_write n USING (break_id) WHERE b.status = 'resolved' AND b.closed_reason LIKE 'auto:%'`;
   const reopened = await count(reopenable);
   await tx.run(`INSERT INTO break_events (event_id, break_id, actor, action, from_status, to_status, details)
     SELECT uuid()::VARCHAR, break_id, 'system', 'reopened', 'resolved', 'open', json_object('run', ?::VARCHAR)::VARCHAR FROM (${reopenable})`,
     [scope.runLabel]);
   await tx.run(`UPDATE breaks SET status = 'open', closed_reason = NULL, closed_at = NULL WHERE break_id IN (${reopenable})`);
 
-  const refreshed = await count(`SELECT break_id FROM breaks WHERE break_id IN (SELECT break_id FROM _bk_new)`);
+  const refreshed = await count(`SELECT break_id FROM breaks WHERE break_id IN (SELECT break_id FROM _bk_write)`);
   await tx.run(`UPDATE breaks SET severity = n.severity, notional = n.notional::DECIMAL(38,10), trade_date = n.trade_date::DATE,
       age_days = n.age_days, details = n.details, evidence = n.evidence, symbol = n.symbol, account = n.account,
       last_seen = current_timestamp, updated_at = current_timestamp
-    FROM _bk_new n WHERE breaks.break_id = n.break_id`);
+    FROM _bk_write n WHERE breaks.break_id = n.break_id`);
 
-  const inserted = await count(`SELECT break_id FROM _bk_new WHERE break_id NOT IN (SELECT break_id FROM breaks)`);
+  const inserted = await count(`SELECT break_id FROM _bk_write WHERE break_id NOT IN (SELECT break_id FROM breaks)`);
   await tx.run(`INSERT INTO break_events (event_id, break_id, actor, action, from_status, to_status, details)
     SELECT uuid()::VARCHAR, break_id, 'system', 'detected', NULL, 'open', json_object('run', ?::VARCHAR)::VARCHAR
-    FROM _bk_new WHERE break_id NOT IN (SELECT break_id FROM breaks)`, [scope.runLabel]);
+    FROM _bk_write WHERE break_id NOT IN (SELECT break_id FROM breaks)`, [scope.runLabel]);
   await tx.run(`INSERT INTO breaks (break_id, class, family, match_key, cl_ord_id, chain_root, session, symbol, account, status,
       severity, notional, trade_date, age_days, details, evidence, first_seen, last_seen)
     SELECT break_id, class, family, match_key, cl_ord_id, chain_root, session, symbol, account, 'open',
       severity, notional::DECIMAL(38,10), trade_date::DATE, age_days, details, evidence, current_timestamp, current_timestamp
-    FROM _bk_new WHERE break_id NOT IN (SELECT break_id FROM breaks)`);
+    FROM _bk_write WHERE break_id NOT IN (SELECT break_id FROM breaks)`);
 
   const inScope: string[] = [];
   if (scope.allOf.length > 0) inScope.push(`family IN (${scope.allOf.map((f) => `'${f}'`).join(', ')})`);
@@ -112,7 +116,7 @@ async function mergeStagedBreaks(tx: Db, scope: WriteScope): Promise<WriteResult
   let autoClosed = 0;
   if (inScope.length > 0) {
     const closable = `SELECT break_id, status FROM breaks WHERE status IN ('open', 'investigating') AND (${inScope.join(' OR ')})
-      AND break_id NOT IN (SELECT break_id FROM _bk_new)`;
+      AND break_id NOT IN (SELECT break_id FROM _bk_write)`;
     autoClosed = await count(closable);
     const reason = `auto: no longer detected (${scope.runLabel})`;
     await tx.run(`INSERT INTO break_events (event_id, break_id, actor, action, from_status, to_status, details)

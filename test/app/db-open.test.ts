@@ -129,4 +129,83 @@ describe('openDatabase', () => {
       expect(await t.db.all('SELECT n FROM tx_counter')).toEqual([{ n: 10 }]);
     });
   });
+
+  describe('exclusive (one connection and the write lock, statements committed one by one)', () => {
+    it('commits each statement: what ran before a failure stays', async () => {
+      await t.db.run('CREATE TABLE ex_autocommit (v INTEGER)');
+      await expect(
+        t.db.exclusive(async (held) => {
+          await held.run('INSERT INTO ex_autocommit VALUES (1)');
+          throw new Error('after the insert');
+        }),
+      ).rejects.toThrow('after the insert');
+      expect(await t.db.all('SELECT v FROM ex_autocommit')).toEqual([{ v: 1 }]);
+    });
+
+    it('keeps one connection: temp tables and db calls made inside reach it', async () => {
+      const n = await t.db.exclusive(async (held) => {
+        await held.run('CREATE TEMP TABLE ex_temp AS SELECT range AS v FROM range(5)');
+        // Routed to the held connection (a pooled one would not see the temp table).
+        const [row] = await t.db.all<{ n: string }>('SELECT count(*) AS n FROM ex_temp');
+        await held.run('DROP TABLE ex_temp');
+        return row.n;
+      });
+      expect(n).toBe('5');
+    });
+
+    it('opens a transaction on the held connection: it sees the temp tables and rolls back only its own writes', async () => {
+      await t.db.run('CREATE TABLE ex_tx (v INTEGER)');
+      await t.db.exclusive(async (held) => {
+        await held.run('CREATE TEMP TABLE ex_src AS SELECT 7 AS v');
+        await held.run('INSERT INTO ex_tx VALUES (1)');
+        await expect(
+          held.transaction(async (tx) => {
+            await tx.run('INSERT INTO ex_tx SELECT v FROM ex_src');
+            // A call on held (or db) inside the transaction is part of it.
+            await held.run('INSERT INTO ex_tx VALUES (8)');
+            await t.db.transaction((inner) => inner.run('INSERT INTO ex_tx VALUES (9)'));
+            expect(await tx.all('SELECT count(*) AS n FROM ex_tx')).toEqual([{ n: '4' }]);
+            throw new Error('undo the transaction');
+          }),
+        ).rejects.toThrow('undo the transaction');
+        await held.transaction((tx) => tx.run('INSERT INTO ex_tx SELECT v + 1 FROM ex_src'));
+        await held.run('DROP TABLE ex_src');
+      });
+      expect(await t.db.all('SELECT v FROM ex_tx ORDER BY v')).toEqual([{ v: 1 }, { v: 8 }]);
+    });
+
+    it('holds the write lock: a transaction started meanwhile runs after it', async () => {
+      await t.db.run('CREATE TABLE ex_order (step VARCHAR)');
+      let open!: () => void;
+      const gate = new Promise<void>((r) => (open = r));
+      const order: string[] = [];
+      const exclusive = t.db.exclusive(async (held) => {
+        await held.run(`INSERT INTO ex_order VALUES ('exclusive')`);
+        await gate;
+        order.push('exclusive done');
+      });
+      // Started from outside the exclusive call chain, as a promotion would be.
+      await new Promise((r) => setTimeout(r, 20));
+      const transaction = t.db.transaction(async (tx) => {
+        await tx.run(`INSERT INTO ex_order VALUES ('transaction')`);
+        order.push('transaction done');
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(order).toEqual([]);
+      open();
+      await Promise.all([exclusive, transaction]);
+      expect(order).toEqual(['exclusive done', 'transaction done']);
+    });
+
+    it('inside a transaction, runs in it', async () => {
+      await t.db.run('CREATE TABLE ex_in_tx (v INTEGER)');
+      await expect(
+        t.db.transaction(async () => {
+          await t.db.exclusive((held) => held.run('INSERT INTO ex_in_tx VALUES (1)'));
+          throw new Error('undo');
+        }),
+      ).rejects.toThrow('undo');
+      expect(await t.db.all('SELECT count(*) AS n FROM ex_in_tx')).toEqual([{ n: '0' }]);
+    });
+  });
 });
