@@ -322,7 +322,12 @@ function heldConnectionDb(conn: DuckDBConnection, owner: InstanceDb): Db {
   const held: Db = {
     all: <T>(sql: string, params?: unknown[]) => queryRows<T>(conn, sql, params),
     run: (sql: string, params?: unknown[]) => execute(conn, sql, params),
-    transaction: <T>(fn: (tx: Db) => Promise<T>) => owner.inTransaction(conn, fn),
+    transaction: <T>(fn: (tx: Db) => Promise<T>) => {
+      // Called again from inside the transaction it opened: part of it (a second BEGIN would fail).
+      const scope = txScope.getStore();
+      if (scope && scope.owner === owner && scope.tx !== held) return scope.tx.transaction(fn);
+      return owner.inTransaction(conn, fn);
+    },
     exclusive: <T>(fn: (inner: Db) => Promise<T>) => txScope.run({ owner, tx: held }, () => fn(held)),
   };
   return held;

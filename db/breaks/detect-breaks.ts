@@ -72,7 +72,7 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
   // other transaction changes the warehouse while it reads it, so its steps see one state of
   // the data although the temp-table steps commit one by one. They do so because DuckDB scans
   // the rows a transaction created itself on one thread: building the order state inside the
-  // transaction cost 20.2–20.9 s at 1M messages against 17.5–17.8 s. The transaction covers
+  // transaction cost 19.8–20.2 s at 1M messages against 17.2–17.8 s. The transaction covers
   // what readers see change: the derived tables, the candidates that read them, and the breaks.
   const result = await db.exclusive(async (held) => {
     const hasOrders = await tableExists(held, 'fix_order_events');

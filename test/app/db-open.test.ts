@@ -164,7 +164,8 @@ describe('openDatabase', () => {
             // A call on held (or db) inside the transaction is part of it.
             await held.run('INSERT INTO ex_tx VALUES (8)');
             await t.db.transaction((inner) => inner.run('INSERT INTO ex_tx VALUES (9)'));
-            expect(await tx.all('SELECT count(*) AS n FROM ex_tx')).toEqual([{ n: '4' }]);
+            await held.transaction((inner) => inner.run('INSERT INTO ex_tx VALUES (10)'));
+            expect(await tx.all('SELECT count(*) AS n FROM ex_tx')).toEqual([{ n: '5' }]);
             throw new Error('undo the transaction');
           }),
         ).rejects.toThrow('undo the transaction');
