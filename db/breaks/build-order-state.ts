@@ -334,13 +334,20 @@ export async function persistOrderState(tx: Db, full: boolean): Promise<void> {
   await tx.run(`INSERT INTO order_chain_messages
     SELECT chain_key, session, chain_root, seq, ${await chainMessageSql(tx)}
     FROM _bk_m`);
+  // The ordinals come from a narrow projection joined back on (session, seq), unique per fill:
+  // DuckDB's window operator carries every column of its input through its sorts, and over the
+  // wide fill rows the two windows cost 1.5 CPU-s at 1M messages against 0.8 this way.
   await tx.run(`INSERT INTO order_fills
-    SELECT hash(session || '|' || chain_root) AS chain_key, fill_id, session, chain_root, cl_ord_id, order_id, exec_id, current_exec_id,
-      trd_match_id, symbol, side, account, qty, px, trade_date, settl_date, transact_time,
-      CASE WHEN order_id IS NOT NULL THEN row_number() OVER (PARTITION BY session, order_id ORDER BY seq) END,
-      row_number() OVER (PARTITION BY session, chain_root ORDER BY seq) AS chain_fill_ordinal,
-      _cf_source_hash, message_index, _cf_job_id
-    FROM _bk_fill ORDER BY chain_key, chain_fill_ordinal`);
+    WITH o AS (
+      SELECT session, seq,
+        CASE WHEN order_id IS NOT NULL THEN row_number() OVER (PARTITION BY session, order_id ORDER BY seq) END AS order_fill_ordinal,
+        row_number() OVER (PARTITION BY session, chain_root ORDER BY seq) AS chain_fill_ordinal
+      FROM _bk_fill)
+    SELECT hash(f.session || '|' || f.chain_root) AS chain_key, f.fill_id, f.session, f.chain_root, f.cl_ord_id, f.order_id, f.exec_id,
+      f.current_exec_id, f.trd_match_id, f.symbol, f.side, f.account, f.qty, f.px, f.trade_date, f.settl_date, f.transact_time,
+      o.order_fill_ordinal, o.chain_fill_ordinal, f._cf_source_hash, f.message_index, f._cf_job_id
+    FROM _bk_fill f JOIN o ON o.session = f.session AND o.seq = f.seq
+    ORDER BY chain_key, o.chain_fill_ordinal`);
 }
 
 /** Drops temp tables a later step no longer reads: their memory (or spill files) is freed at once. */

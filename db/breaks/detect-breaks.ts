@@ -35,6 +35,8 @@ export interface DetectBreaksOptions {
   onStep?: (step: string, ms: number) => void;
   /** Chains summarised per statement (default CHAINS_PER_SUMMARY_RANGE; tests use small values). */
   chainsPerSummaryRange?: number;
+  /** Block size (2^bits) of the sequence step's running counts (default SEQUENCE_BLOCK_BITS; tests use small values). */
+  sequenceBlockBits?: number;
 }
 
 /** The step of detectBreaks an error was thrown in ('chains', 'persist', …), if it came from one. */
@@ -134,7 +136,7 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
           // Counterparty matching reads the persisted order_fills: the wide temp tables go now
           // (at 10M messages they are gigabytes of spill files).
           await dropTempTables(tx, ['_bk_m', '_bk_fill', '_bk_chain', '_bk_sess_d', '_bk_ev_want']);
-          await step('sequence', async () => stageFound(await sequenceCandidates(tx, hasSessionEvents)));
+          await step('sequence', async () => stageFound(await sequenceCandidates(tx, hasSessionEvents, opts.sequenceBlockBits)));
           await dropTempTables(tx, ['_bk_ev', '_bk_files', '_bk_latest', '_bk_filerank']);
         }
         if (hasConfirmations) await step('counterparty', async () => stageFound(await counterpartyCandidates(tx, config)));

@@ -7,7 +7,7 @@ import { ORDER_EVENT_COLUMNS, ORDER_EVENT_FIELDS, SESSION_EVENT_COLUMNS, SESSION
 import { CONFIRMATIONS_COLUMNS } from '../../lib/parsers/confirmations/confirmations-intent';
 import type { ColumnSpec } from '../../lib/contracts/column-type';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { detectBreaks } from '../../db/breaks/detect-breaks';
+import { detectBreaks, type DetectBreaksOptions } from '../../db/breaks/detect-breaks';
 import { openDatabase, type OpenDb } from '../../db/open';
 
 // Hand-built FIX conversations for break tests. A scenario is the exchange of one session
@@ -85,9 +85,9 @@ export function useTempDb(opts: { reset?: boolean } = {}): { readonly db: OpenDb
 }
 
 /** Loads a scenario, runs detection as of 2026-11-24 and returns the open breaks per class. */
-export async function loadAndDetect(db: OpenDb, s: FixScenario): Promise<Record<string, number>> {
+export async function loadAndDetect(db: OpenDb, s: FixScenario, opts: DetectBreaksOptions = {}): Promise<Record<string, number>> {
   await s.load(db);
-  await detectBreaks(db, { asOf: '2026-11-24' });
+  await detectBreaks(db, { asOf: '2026-11-24', ...opts });
   return openBreakCounts(db);
 }
 

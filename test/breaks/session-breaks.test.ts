@@ -1,17 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import { detectBreaks } from '../../db/breaks/detect-breaks';
 import { FixScenario, loadAndDetect, openBreakCounts, storedBreaks, useTempDb } from './fix-scenario';
 
 // sequence_gap and duplicate_seq_num per direction of a session, over order and session messages.
+// The step counts epochs and the running maximum per block of positions and numbers (2^16 by
+// default): every case runs again with blocks of 2, so that its messages cross many blocks.
 
 const t = useTempDb();
-
-const detect = (s: FixScenario) => loadAndDetect(t.db, s);
 
 function heartbeats(s: FixScenario, from: 'us' | 'them', n: number): void {
   for (let i = 0; i < n; i++) s.send(from, { msg_type: '0' });
 }
 
-describe('sequence numbers', () => {
+describe.each([
+  { blocks: 'default blocks', sequenceBlockBits: undefined },
+  { blocks: 'blocks of 2', sequenceBlockBits: 1 },
+])('sequence numbers ($blocks)', ({ sequenceBlockBits }) => {
+  const detect = (s: FixScenario) => loadAndDetect(t.db, s, { sequenceBlockBits });
+
   it('a gap in one direction is one sequence_gap with its range', async () => {
     const s = new FixScenario();
     heartbeats(s, 'them', 3);
@@ -89,5 +95,52 @@ describe('sequence numbers', () => {
     expect(await detect(s)).toEqual({ sequence_gap: 1 });
     const [b] = await storedBreaks(t.db, 'sequence_gap');
     expect(b.evidence[0]).toMatchObject({ output: 'fix_order_events' });
+  });
+});
+
+describe('sequence blocks', () => {
+  it('gives the same breaks, details and evidence whatever the block size', async () => {
+    // Both directions, three epochs, gaps inside and across blocks, gap fills, resends that
+    // fill part of a gap, and repeated numbers.
+    const s = new FixScenario();
+    s.send('us', { msg_type: 'A', reset_seq_num_flag: 'Y' });
+    s.send('them', { msg_type: 'A', reset_seq_num_flag: 'Y' });
+    heartbeats(s, 'them', 3);
+    s.setNextSeq('them', 9);
+    heartbeats(s, 'them', 2);
+    s.send('them', { msg_type: '4', gap_fill_flag: 'Y', new_seq_no: '20', poss_dup_flag: 'Y' });
+    s.setNextSeq('them', 20);
+    heartbeats(s, 'them', 1);
+    s.send('them', { msg_type: '0', msg_seq_num: '20' });
+    s.setNextSeq('them', 26);
+    heartbeats(s, 'them', 2);
+    s.send('them', { msg_type: '0', msg_seq_num: '23', poss_dup_flag: 'Y' });
+    heartbeats(s, 'us', 5);
+    s.send('us', { msg_type: '4', gap_fill_flag: 'N', new_seq_no: '100' });
+    s.setNextSeq('us', 100);
+    heartbeats(s, 'us', 3);
+    s.send('us', { msg_type: '0', msg_seq_num: '101' });
+    s.setNextSeq('us', 107);
+    heartbeats(s, 'us', 1);
+    s.setNextSeq('them', 1);
+    s.send('them', { msg_type: 'A', reset_seq_num_flag: 'Y' });
+    heartbeats(s, 'them', 2);
+    s.setNextSeq('them', 7);
+    heartbeats(s, 'them', 3);
+    s.send('them', { msg_type: '0', msg_seq_num: '8' });
+    await s.load(t.db);
+
+    const snapshot = () => t.db.all(`SELECT break_id, class, status, details, evidence FROM breaks ORDER BY break_id`);
+    const first = await detectBreaks(t.db, { asOf: '2026-11-24' });
+    expect(first.byClass).toEqual({ sequence_gap: 5, duplicate_seq_num: 3 });
+    const gaps = (await storedBreaks(t.db, 'sequence_gap')).map((b) => `${b.details.direction} ${b.details.epoch}: ${b.details.from_seq}-${b.details.to_seq}`);
+    expect(gaps.sort()).toEqual(['BUY>VENUE 2: 103-106', 'VENUE>BUY 1: 21-22', 'VENUE>BUY 1: 24-25', 'VENUE>BUY 1: 5-8', 'VENUE>BUY 2: 4-6']);
+    const whole = await snapshot();
+    for (const sequenceBlockBits of [0, 1, 2, 3, 40]) {
+      const again = await detectBreaks(t.db, { asOf: '2026-11-24', sequenceBlockBits });
+      expect(again.byClass).toEqual(first.byClass);
+      expect({ inserted: again.inserted, autoClosed: again.autoClosed, reopened: again.reopened }).toEqual({ inserted: 0, autoClosed: 0, reopened: 0 });
+      expect(await snapshot()).toEqual(whole);
+    }
   });
 });
