@@ -4,6 +4,7 @@ import { buildMatchTrace, mismatchClasses, type MatchMethod } from '../../lib/br
 import type { Db } from '../open';
 import type { CandidateRow } from './candidate-row';
 import { columnNames } from './breaks-db';
+import { dropTempTables } from './build-order-state';
 import { withinSql } from './sql-fragments';
 
 // Counterparty reconciliation: our surviving fills (order_fills, all sessions) against the
@@ -19,7 +20,6 @@ import { withinSql } from './sql-fragments';
 
 const VENUE_TRADE_ID_COLUMNS = ['venue_trade_id', 'trade_id', 'trd_match_id'];
 
-const UNMATCHED = `f.fill_id NOT IN (SELECT fill_id FROM _bk_match) AND c.conf_id NOT IN (SELECT conf_id FROM _bk_match)`;
 const UNIQUE_PAIR = `QUALIFY count(*) OVER (PARTITION BY f.fill_id) = 1 AND count(*) OVER (PARTITION BY c.conf_id) = 1`;
 
 // $1 qty abs, $2 qty rel, $3 price abs, $4 price rel, $5 window seconds
@@ -89,39 +89,43 @@ export async function counterpartyCandidates(tx: Db, config: BreakConfig): Promi
     ['venue_trade_id', 'c.venue_trade_id = f.trd_match_id', 'c.venue_trade_id'],
     ['order_id_ordinal', 'c.order_id = f.order_id AND c.order_ordinal = f.order_fill_ordinal', `c.order_id || '#' || c.order_ordinal`],
   ];
-  // ExecID: the fill's original or correcting ExecID (two equality keys, not an OR join).
+  // ExecID: the fill's original or correcting ExecID (two equality keys, not an OR join). The
+  // first pass, over every row (nothing is matched yet).
   await tx.run(`INSERT INTO _bk_match SELECT f.fill_id, c.conf_id, 'exec_id', c.exec_id
     FROM (SELECT DISTINCT fill_id, k FROM (SELECT fill_id, exec_id AS k FROM _bk_of UNION ALL SELECT fill_id, current_exec_id FROM _bk_of)) f
-    JOIN _bk_cf c ON c.exec_id = f.k WHERE ${UNMATCHED} ${UNIQUE_PAIR}`);
+    JOIN _bk_cf c ON c.exec_id = f.k ${UNIQUE_PAIR}`);
+  // The later passes join only the rows still unmatched (_bk_of_u, _bk_cf_u), and the rows a
+  // pass matches then leave them: the same pairs as joining every row and leaving out those
+  // matched so far, without two anti-joins against every match per pass.
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_of_u AS SELECT * FROM _bk_of WHERE fill_id NOT IN (SELECT fill_id FROM _bk_match)`);
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_cf_u AS SELECT * FROM _bk_cf WHERE conf_id NOT IN (SELECT conf_id FROM _bk_match)`);
+  const dropMatched = async (method: MatchMethod) => {
+    await tx.run(`DELETE FROM _bk_of_u WHERE fill_id IN (SELECT fill_id FROM _bk_match WHERE method = '${method}')`);
+    await tx.run(`DELETE FROM _bk_cf_u WHERE conf_id IN (SELECT conf_id FROM _bk_match WHERE method = '${method}')`);
+  };
   for (const [method, on, keyValue] of keyPasses) {
     await tx.run(`INSERT INTO _bk_match SELECT f.fill_id, c.conf_id, '${method}', ${keyValue}
-      FROM _bk_of f JOIN _bk_cf c ON ${on} WHERE ${UNMATCHED} ${UNIQUE_PAIR}`);
+      FROM _bk_of_u f JOIN _bk_cf_u c ON ${on} ${UNIQUE_PAIR}`);
+    await dropMatched(method);
   }
   await tx.run(`INSERT INTO _bk_match SELECT f.fill_id, c.conf_id, 'chain_root_ordinal', f.chain_root || '#' || cc.chain_ordinal
-    FROM _bk_of f JOIN _bk_cf_chain cc ON cc.session = f.session AND cc.chain_root = f.chain_root AND cc.chain_ordinal = f.chain_fill_ordinal
-    JOIN _bk_cf c ON c.conf_id = cc.conf_id WHERE ${UNMATCHED} ${UNIQUE_PAIR}`);
-  // The fuzzy passes join on symbol and side only: run them over the (few) rows left unmatched.
-  const unmatchedSets = async () => {
-    await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_of_u AS SELECT * FROM _bk_of WHERE fill_id NOT IN (SELECT fill_id FROM _bk_match)`);
-    await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_cf_u AS SELECT * FROM _bk_cf WHERE conf_id NOT IN (SELECT conf_id FROM _bk_match)`);
-  };
-  await unmatchedSets();
+    FROM _bk_of_u f JOIN _bk_cf_chain cc ON cc.session = f.session AND cc.chain_root = f.chain_root AND cc.chain_ordinal = f.chain_fill_ordinal
+    JOIN _bk_cf_u c ON c.conf_id = cc.conf_id ${UNIQUE_PAIR}`);
+  await dropMatched('chain_root_ordinal');
   await tx.run(
     `INSERT INTO _bk_match SELECT fill_id, conf_id, 'fuzzy', NULL FROM (
       SELECT f.fill_id, c.conf_id, ${DT} AS dt FROM _bk_of_u f JOIN _bk_cf_u c
         ON ${SAME_PARTY} AND ${withinSql('f.qty', 'c.quantity', Q_ABS, Q_REL)} AND f.px IS NOT NULL
         AND ${withinSql('f.px', 'c.price', P_ABS, P_REL)} AND ${IN_WINDOW}
-      WHERE ${UNMATCHED}
       QUALIFY row_number() OVER (PARTITION BY c.conf_id ORDER BY dt, f.fill_id) = 1
     ) QUALIFY row_number() OVER (PARTITION BY fill_id ORDER BY dt, conf_id) = 1`,
     params,
   );
-  await unmatchedSets();
+  await dropMatched('fuzzy');
   await tx.run(
     `INSERT INTO _bk_match SELECT unnest(fills), conf_id, 'fuzzy_sum', NULL FROM (
       SELECT c.conf_id, f.session, f.chain_root, list(f.fill_id) AS fills
       FROM _bk_cf_u c JOIN _bk_of_u f ON ${SAME_PARTY} AND f.px IS NOT NULL AND ${IN_WINDOW}
-      WHERE ${UNMATCHED}
       GROUP BY c.conf_id, c.quantity, c.price, f.session, f.chain_root
       HAVING count(*) >= 2 AND ${withinSql('sum(f.qty)', 'c.quantity', Q_ABS, Q_REL)}
         AND (abs(c.price * sum(f.qty) - sum(f.qty * f.px)) <= ${P_ABS} * sum(f.qty)
@@ -130,12 +134,23 @@ export async function counterpartyCandidates(tx: Db, config: BreakConfig): Promi
     )`,
     params,
   );
+  await dropMatched('fuzzy_sum');
+  // Every match joined once with its fill and confirmation: the stored matches and the pairs
+  // that differ both come from it.
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_mj AS
+    SELECT hash(f.session || '|' || f.chain_root) AS chain_key, m.fill_id, m.conf_id, m.method, c.trade_date,
+      coalesce(${ROW_DIFFERS}, false) AS row_differs
+    FROM _bk_match m JOIN _bk_cf c USING (conf_id) JOIN _bk_of f USING (fill_id)`);
   await tx.run(`DELETE FROM counterparty_matches`);
   // Sorted by the chain_key of the fill's chain: the drill-down reads a chain's matches by it.
   await tx.run(`INSERT INTO counterparty_matches
-    SELECT hash(f.session || '|' || f.chain_root) AS chain_key, m.fill_id, m.conf_id, m.method, m.method IN ('fuzzy', 'fuzzy_sum'), c.trade_date
-    FROM _bk_match m JOIN _bk_cf c USING (conf_id) JOIN _bk_of f USING (fill_id) ORDER BY chain_key`);
-
+    SELECT chain_key, fill_id, conf_id, method, method IN ('fuzzy', 'fuzzy_sum'), trade_date FROM _bk_mj ORDER BY chain_key`);
+  // Lists only for the pairs that differ: a list per pair over every match cannot spill to disk.
+  // Which pairs differ, without an aggregate of every match's values (that took 15 s of the step
+  // at 10M messages): a pair of several fills always differs (PAIR_DIFFERS), a pair of one fill
+  // when its row does.
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_diff AS
+    SELECT method, conf_id FROM _bk_mj GROUP BY 1, 2 HAVING count(*) > 1 OR bool_or(row_differs)`);
   const pairs = await tx.all<PairRow>(`
     SELECT m.method, any_value(m.key_value) AS key_value, m.conf_id, count(*)::INTEGER AS fill_count,
       CASE WHEN count(*) = 1 THEN any_value(f.fill_id) ELSE 'sum:' || any_value(f.session) || '|' || any_value(f.chain_root) END AS fill_key,
@@ -148,18 +163,10 @@ export async function counterpartyCandidates(tx: Db, config: BreakConfig): Promi
       any_value(c.symbol) AS their_symbol, any_value(c.account) AS their_account, any_value(c.trade_date)::VARCHAR AS their_trade_date,
       any_value(c.settl_date)::VARCHAR AS their_settl_date,
       to_json(list_concat(list(${msgRef} ORDER BY f.fill_id), [any_value(${confRef})]))::VARCHAR AS evidence
-    FROM _bk_match m JOIN _bk_of f USING (fill_id) JOIN _bk_cf c USING (conf_id)
-    -- Lists only for the pairs that differ: a list per pair over every match cannot spill to disk.
-    -- Which pairs differ, without an aggregate over every match (15 s of the step at 10M
-    -- messages): a pair of several fills always differs (PAIR_DIFFERS), and a pair of one fill
-    -- differs when its row does.
-    WHERE (m.method, m.conf_id) IN (
-      SELECT method, conf_id FROM _bk_match GROUP BY 1, 2 HAVING count(*) > 1
-      UNION ALL
-      SELECT m.method, m.conf_id FROM _bk_match m JOIN _bk_of f USING (fill_id) JOIN _bk_cf c USING (conf_id)
-      WHERE ${ROW_DIFFERS})
+    FROM _bk_diff d JOIN _bk_match m USING (method, conf_id) JOIN _bk_of f USING (fill_id) JOIN _bk_cf c USING (conf_id)
     GROUP BY m.method, m.conf_id
     HAVING ${PAIR_DIFFERS}`);
+  await dropTempTables(tx, ['_bk_mj', '_bk_diff']);
   const out: CandidateRow[] = [];
   for (const p of pairs) {
     const oursPx =
@@ -192,22 +199,23 @@ export async function counterpartyCandidates(tx: Db, config: BreakConfig): Promi
       });
     }
   }
+  // What no pass matched: the unmatched sets as the last pass left them.
   const missing = await tx.all<CandidateRow>(`
     SELECT 'missing_in_counterparty' AS class, f.fill_id AS match_key, f.session, f.chain_root, f.cl_ord_id, f.symbol, f.account,
       f.trade_date::VARCHAR AS trade_date, (f.qty::DECIMAL(28,8) * f.px)::DECIMAL(38,10)::VARCHAR AS notional,
       json_object('exec_id', f.exec_id, 'order_id', f.order_id, 'qty', f.qty::VARCHAR, 'px', f.px::VARCHAR, 'side', f.side,
         'settl_date', f.settl_date::VARCHAR, 'transact_time', f.transact_time::VARCHAR)::VARCHAR AS details,
       to_json([${msgRef}])::VARCHAR AS evidence
-    FROM _bk_of f
-    WHERE f.fill_id NOT IN (SELECT fill_id FROM _bk_match) AND f.trade_date IN (SELECT trade_date FROM _bk_cf)
+    FROM _bk_of_u f
+    WHERE f.trade_date IN (SELECT trade_date FROM _bk_cf)
     UNION ALL
     SELECT 'missing_in_ours', c.conf_id, NULL, NULL, c.cl_ord_id, c.symbol, c.account, c.trade_date::VARCHAR,
       (c.quantity::DECIMAL(28,8) * c.price)::DECIMAL(38,10)::VARCHAR,
       json_object('exec_id', c.exec_id, 'order_id', c.order_id, 'quantity', c.quantity::VARCHAR, 'price', c.price::VARCHAR,
         'side', c.side, 'settl_date', c.settl_date::VARCHAR, 'transact_time', c.transact_time::VARCHAR)::VARCHAR,
       to_json([${confRef}])::VARCHAR
-    FROM _bk_cf c
-    WHERE c.conf_id NOT IN (SELECT conf_id FROM _bk_match) AND c.trade_date IN (SELECT trade_date FROM _bk_of)`);
+    FROM _bk_cf_u c
+    WHERE c.trade_date IN (SELECT trade_date FROM _bk_of)`);
   return [...out, ...missing];
 }
 
