@@ -44,8 +44,7 @@ WITH raw AS (
 ), files AS (
   SELECT _cf_source_hash, row_number() OVER (ORDER BY min(sending_time) NULLS LAST, _cf_source_hash) AS file_rank FROM msgs GROUP BY 1
 ), dirs AS (
-  -- A number per direction: the windows partition by it instead of by two strings, which share
-  -- long prefixes (every tie of the sort compared them in full).
+  -- A number per direction: the windows and joins below key on it instead of on two strings.
   SELECT session, direction, row_number() OVER (ORDER BY session, direction) AS d FROM (SELECT DISTINCT session, direction FROM msgs)
 ), ordered AS (
   SELECT m.*,
@@ -54,9 +53,9 @@ WITH raw AS (
     f.file_rank * 1099511627776 + m.message_index AS o, d.d
   FROM msgs m JOIN files f USING (_cf_source_hash) JOIN dirs d USING (session, direction)
 ), epoch_base AS (
-  -- Epoch starts before each block of 2^blockBits positions of a direction. The running counts below are
-  -- per (direction, block), plus this base: a window partitioned by direction alone sorts each
-  -- direction on one thread (23 s of a 32-second step at 10M messages, with two directions).
+  -- Epoch starts before each block of 2^blockBits positions of a direction. The running counts
+  -- below are per (direction, block), plus this base: a window partitioned by direction alone
+  -- sorts each direction on one thread (23 s of a 32-second step at 10M messages, two directions).
   SELECT d, b, coalesce(sum(k) OVER (PARTITION BY d ORDER BY b ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS base
   FROM (SELECT d, o >> ${blockBits} AS b, count(*) FILTER (WHERE starts_epoch) AS k FROM ordered GROUP BY 1, 2)
 ), epochs AS (
@@ -77,8 +76,8 @@ WITH raw AS (
   UNION ALL
   SELECT d, session, direction, epoch, lo - 1, lo - 1, NULL FROM epoch_lo WHERE lo IS NOT NULL
 ), block_max AS (
-  -- The running maximum the same way: the greatest hi of the blocks of 2^blockBits numbers before each
-  -- block (a few rows), then a window per (direction, epoch, block).
+  -- The running maximum the same way: the greatest hi of the blocks of 2^blockBits numbers before
+  -- each block (a few rows), then a window per (direction, epoch, block).
   SELECT d, epoch, b, max(mx) OVER (PARTITION BY d, epoch ORDER BY b ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
   FROM (SELECT d, epoch, lo >> ${blockBits} AS b, max(hi) AS mx FROM intervals GROUP BY 1, 2, 3)
 ), gaps AS (
