@@ -33,16 +33,20 @@ const IN_WINDOW = `CASE WHEN f.transact_time IS NOT NULL AND c.transact_time IS 
   ELSE f.trade_date = c.trade_date END`;
 const DT = `coalesce(abs(date_diff('millisecond', f.transact_time, c.transact_time)), 0)`;
 
-/** A matched pair (one confirmation, its fills) that is not an exact 1:1 agreement: checked field by field. */
-const PAIR_DIFFERS = `count(*) > 1 OR any_value(f.qty) <> any_value(c.quantity) OR any_value(f.px) IS DISTINCT FROM any_value(c.price)
-  OR any_value(f.side) IS DISTINCT FROM any_value(c.side) OR any_value(f.symbol) IS DISTINCT FROM any_value(c.symbol)
-  OR any_value(f.account) IS DISTINCT FROM any_value(c.account) OR any_value(f.trade_date) IS DISTINCT FROM any_value(c.trade_date)
-  OR any_value(f.settl_date) IS DISTINCT FROM any_value(c.settl_date)`;
+/** Ours against theirs, field by field: quantity must be equal (a NULL compares as unknown), the rest not distinct. */
+const COMPARED: [ours: string, theirs: string, op: string][] = [
+  ['f.qty', 'c.quantity', '<>'], ['f.px', 'c.price', 'IS DISTINCT FROM'], ['f.side', 'c.side', 'IS DISTINCT FROM'],
+  ['f.symbol', 'c.symbol', 'IS DISTINCT FROM'], ['f.account', 'c.account', 'IS DISTINCT FROM'],
+  ['f.trade_date', 'c.trade_date', 'IS DISTINCT FROM'], ['f.settl_date', 'c.settl_date', 'IS DISTINCT FROM'],
+];
+const fieldsDiffer = (value: (column: string) => string): string =>
+  COMPARED.map(([ours, theirs, op]) => `${value(ours)} ${op} ${value(theirs)}`).join(' OR ');
 
-/** PAIR_DIFFERS for a pair of one fill, on its row. */
-const ROW_DIFFERS = `f.qty <> c.quantity OR f.px IS DISTINCT FROM c.price OR f.side IS DISTINCT FROM c.side
-  OR f.symbol IS DISTINCT FROM c.symbol OR f.account IS DISTINCT FROM c.account OR f.trade_date IS DISTINCT FROM c.trade_date
-  OR f.settl_date IS DISTINCT FROM c.settl_date`;
+/** A matched pair (one confirmation, its fills) that is not an exact 1:1 agreement: checked field by field. */
+const PAIR_DIFFERS = `count(*) > 1 OR ${fieldsDiffer((c) => `any_value(${c})`)}`;
+
+/** PAIR_DIFFERS for a pair of one fill, on its row (the same comparisons, so the two cannot drift apart). */
+const ROW_DIFFERS = fieldsDiffer((c) => c);
 
 const msgRef = `{'output': 'fix_order_events', 'source_hash': f.source_hash, 'message_index': f.message_index, 'job_id': f.job_id}`;
 const confRef = `{'output': 'confirmations', 'source_hash': c._cf_source_hash, 'message_index': c.message_index, 'job_id': c._cf_job_id}`;
