@@ -2,8 +2,8 @@ import type { Db } from '../open';
 import { chainMessageCellsSql } from './chain-message-cells';
 import { id, JOB_IDS_SQL, orderIdSql, SESSION_SQL, SIDE_WORD_SQL, TERMINAL_STATUSES_SQL, textOfSql } from './sql-fragments';
 
-// Builds, in temp tables of the caller's transaction, the business state of every order chain
-// of the sessions in scope:
+// Builds, in temp tables (committed one by one: DuckDB scans those in parallel), the business
+// state of every order chain of the sessions in scope:
 //   _bk_scope(session)            sessions to recompute
 //   _bk_ev                        order events of those sessions, one row per message, ordered (seq);
 //                                 narrow (ids, seq, sequence fields)
@@ -13,6 +13,7 @@ import { id, JOB_IDS_SQL, orderIdSql, SESSION_SQL, SIDE_WORD_SQL, TERMINAL_STATU
 //                                 run of row groups (the summary reads it range by range)
 //   _bk_fill                      surviving fills (busts / corrections applied)
 //   _bk_chain                     order summary per chain, reported vs computed
+//   _bk_ofn, _bk_mem              the rows order_fills and order_chain_members get (stageOrderState)
 //
 // Order of messages: within a file, file order (message_index); files by their first
 // SendingTime. A file promoted twice (same _cf_source_hash) counts once.
@@ -138,31 +139,47 @@ export async function buildChains(tx: Db): Promise<void> {
     FROM _bk_ev e JOIN _bk_node n ON n.session = e.session AND n.node = coalesce(e.cl_ord_id, e.orig_cl_ord_id)
     WHERE e.order_id IS NOT NULL
     GROUP BY 1, 2 HAVING count(DISTINCT n.label) = 1`);
+  // Every message of the scope with its chain label (null: in no chain) and the narrow fields the
+  // root, the first occurrences and the counted flag read, so that those read one table.
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_lab AS
-    SELECT e.session, e.seq,
+    SELECT e.session, e.seq, e.msg_type, e.cl_ord_id, e.orig_cl_ord_id, e.exec_id,
       coalesce(n.label, o.label, CASE WHEN e.order_id IS NOT NULL THEN '#order:' || e.order_id END) AS label
     FROM _bk_ev e
     LEFT JOIN _bk_node n ON n.session = e.session AND n.node = coalesce(e.cl_ord_id, e.orig_cl_ord_id)
     LEFT JOIN _bk_oid o ON o.session = e.session AND o.order_id = e.order_id`);
   // The chain root: the ClOrdID of the chain's first NewOrderSingle, else the origin-most id first seen.
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_root AS
-    SELECT l.session, l.label,
-      coalesce(arg_min(e.cl_ord_id, e.seq) FILTER (WHERE e.msg_type = 'D' AND e.cl_ord_id IS NOT NULL),
-               arg_min(coalesce(e.orig_cl_ord_id, e.cl_ord_id), e.seq) FILTER (WHERE coalesce(e.orig_cl_ord_id, e.cl_ord_id) IS NOT NULL),
-               l.label) AS chain_root
-    FROM _bk_lab l JOIN _bk_ev e ON e.session = l.session AND e.seq = l.seq
-    WHERE l.label IS NOT NULL GROUP BY 1, 2`);
-  // kind: what a message does to business state. counted: false for resends (PossDup or not) of
-  // an ExecID or of a request already seen: only the first occurrence changes state. The first
-  // occurrence (lowest seq among the chained messages, seq being unique per session) comes from
-  // two narrow aggregates joined back, instead of window functions sorting every wide row.
-  const chained = `_bk_ev e JOIN _bk_lab l ON l.session = e.session AND l.seq = e.seq AND l.label IS NOT NULL`;
+    SELECT session, label,
+      coalesce(arg_min(cl_ord_id, seq) FILTER (WHERE msg_type = 'D' AND cl_ord_id IS NOT NULL),
+               arg_min(coalesce(orig_cl_ord_id, cl_ord_id), seq) FILTER (WHERE coalesce(orig_cl_ord_id, cl_ord_id) IS NOT NULL),
+               label) AS chain_root
+    FROM _bk_lab WHERE label IS NOT NULL GROUP BY 1, 2`);
+  // counted: false for resends (PossDup or not) of an ExecID or of a request already seen: only
+  // the first occurrence changes state. The first occurrence (lowest seq among the chained
+  // messages, seq being unique per session) comes from two narrow aggregates joined back,
+  // instead of window functions sorting every wide row.
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_first_exec AS
-    SELECT e.session, e.exec_id, min(e.seq) AS first_seq FROM ${chained}
-    WHERE e.msg_type = '8' AND e.exec_id IS NOT NULL AND e.exec_id <> '0' GROUP BY 1, 2`);
+    SELECT session, exec_id, min(seq) AS first_seq FROM _bk_lab
+    WHERE label IS NOT NULL AND msg_type = '8' AND exec_id IS NOT NULL AND exec_id <> '0' GROUP BY 1, 2`);
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_first_req AS
-    SELECT e.session, e.msg_type, e.cl_ord_id, min(e.seq) AS first_seq FROM ${chained}
-    WHERE e.msg_type IN ('D', 'F', 'G') AND e.cl_ord_id IS NOT NULL GROUP BY 1, 2, 3`);
+    SELECT session, msg_type, cl_ord_id, min(seq) AS first_seq FROM _bk_lab
+    WHERE label IS NOT NULL AND msg_type IN ('D', 'F', 'G') AND cl_ord_id IS NOT NULL GROUP BY 1, 2, 3`);
+  // What a chained message gets from its chain, keyed by seq alone (unique in the scope: one file
+  // position each), so that the wide rows meet one narrow table in one integer join. Joining the
+  // wide rows with the label, root and first-occurrence tables in one statement ran out of the
+  // 2GB limit at 10M messages when those were committed tables.
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_mk AS
+    SELECT l.seq, hash(l.session || '|' || r.chain_root) AS chain_key, r.chain_root,
+      CASE
+        WHEN l.msg_type = '8' AND l.exec_id IS NOT NULL AND l.exec_id <> '0' THEN l.seq = fx.first_seq
+        WHEN l.msg_type IN ('D', 'F', 'G') AND l.cl_ord_id IS NOT NULL THEN l.seq = fq.first_seq
+        ELSE true END AS counted
+    FROM _bk_lab l JOIN _bk_root r ON r.session = l.session AND r.label = l.label
+    LEFT JOIN _bk_first_exec fx ON fx.session = l.session AND fx.exec_id = l.exec_id
+    LEFT JOIN _bk_first_req fq ON fq.session = l.session AND fq.msg_type = l.msg_type AND fq.cl_ord_id = l.cl_ord_id
+    WHERE l.label IS NOT NULL`);
+  await dropTempTables(tx, ['_bk_edge', '_bk_node_next', '_bk_node', '_bk_oid', '_bk_lab', '_bk_root', '_bk_first_exec', '_bk_first_req']);
+  // kind: what a message does to business state.
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_m AS
     WITH e AS (
       SELECT ${SESSION_SQL} AS session, b.sender_comp_id, b.target_comp_id, b.begin_string, b.msg_type, b.msg_seq_num,
@@ -175,12 +192,9 @@ export async function buildChains(tx: Db): Promise<void> {
         b._cf_source_hash, b.message_index, b._cf_job_id, ${SEQ_SQL} AS seq, ${DISPLAY_SQL}
       FROM ${EVENTS_FROM} WHERE ${EVENTS_WHERE}
     )
-    SELECT hash(e.session || '|' || r.chain_root) AS chain_key, e.*, r.chain_root,
+    SELECT k.chain_key, e.*, k.chain_root,
       e.msg_type = '8' AS is_exec,
-      CASE
-        WHEN e.msg_type = '8' AND e.exec_id IS NOT NULL AND e.exec_id <> '0' THEN e.seq = fx.first_seq
-        WHEN e.msg_type IN ('D', 'F', 'G') AND e.cl_ord_id IS NOT NULL THEN e.seq = fq.first_seq
-        ELSE true END AS counted,
+      k.counted,
       CASE
         WHEN e.msg_type <> '8' THEN 'other'
         WHEN e.exec_type = 'H' OR e.exec_trans_type = '1' THEN 'bust'
@@ -188,12 +202,9 @@ export async function buildChains(tx: Db): Promise<void> {
         WHEN coalesce(e.exec_trans_type, '0') = '0' AND e.exec_type IN ('F', '1', '2') AND e.last_qty > 0 THEN 'fill'
         ELSE 'report' END AS kind,
       coalesce(e.exec_id, '#msg:' || e.message_index || '@' || left(e._cf_source_hash, 16)) AS eid
-    FROM e JOIN _bk_lab l ON l.session = e.session AND l.seq = e.seq AND l.label IS NOT NULL
-    JOIN _bk_root r ON r.session = l.session AND r.label = l.label
-    LEFT JOIN _bk_first_exec fx ON fx.session = e.session AND fx.exec_id = e.exec_id
-    LEFT JOIN _bk_first_req fq ON fq.session = e.session AND fq.msg_type = e.msg_type AND fq.cl_ord_id = e.cl_ord_id
+    FROM e JOIN _bk_mk k ON k.seq = e.seq
     ORDER BY chain_key, seq`);
-  await dropTempTables(tx, ['_bk_edge', '_bk_node_next', '_bk_node', '_bk_oid', '_bk_lab', '_bk_root', '_bk_first_exec', '_bk_first_req']);
+  await dropTempTables(tx, ['_bk_mk']);
 }
 
 /**
@@ -310,6 +321,51 @@ const SUMMARY_SQL = `
     FROM agg a LEFT JOIN _bk_fsum s USING (session, chain_root) LEFT JOIN terminal t USING (session, chain_root)`;
 
 /**
+ * The rows a pass will write into order_fills (_bk_ofn, in order_fills' column order) and
+ * order_chain_members (_bk_mem), as committed temp tables before the pass's transaction: their
+ * windows and sorts then scan in parallel, and the counterparty step reads them there too.
+ */
+export async function stageOrderState(held: Db): Promise<void> {
+  // With the persisted tables' own column types (a fill's price keeps order_fills' scale, also
+  // where the counterparty step reads the staged rows and writes them as text).
+  await held.run('CREATE OR REPLACE TEMP TABLE _bk_mem AS SELECT * FROM order_chain_members LIMIT 0');
+  await held.run('CREATE OR REPLACE TEMP TABLE _bk_ofn AS SELECT * FROM order_fills LIMIT 0');
+  // Sorted by member_key = hash(cl_ord_id): a ClOrdID lookup reads the row group of its key only.
+  await held.run(`INSERT INTO _bk_mem
+    SELECT hash(x) AS member_key, session, chain_root, x AS cl_ord_id FROM (
+      SELECT DISTINCT session, chain_root, x FROM (
+        SELECT session, chain_root, unnest(list_distinct(list_concat(coalesce(cl_ord_ids, []), coalesce(orig_ids, [])))) AS x FROM _bk_chain))
+    ORDER BY 1`);
+  // The ordinals come from a narrow projection joined back on (session, seq), unique per fill:
+  // DuckDB's window operator carries every column of its input through its sorts, and over the
+  // wide fill rows the two windows cost 1.5 CPU-s at 1M messages against 0.8 this way. Sorted
+  // by chain_key: the drill-down reads a chain's fills by it (zone maps).
+  await held.run(`INSERT INTO _bk_ofn
+    WITH o AS (
+      SELECT session, seq,
+        CASE WHEN order_id IS NOT NULL THEN row_number() OVER (PARTITION BY session, order_id ORDER BY seq) END AS order_fill_ordinal,
+        row_number() OVER (PARTITION BY session, chain_root ORDER BY seq) AS chain_fill_ordinal
+      FROM _bk_fill)
+    SELECT hash(f.session || '|' || f.chain_root) AS chain_key, f.fill_id, f.session, f.chain_root, f.cl_ord_id, f.order_id, f.exec_id,
+      f.current_exec_id, f.trd_match_id, f.symbol, f.side, f.account, f.qty AS last_qty, f.px AS last_px, f.trade_date, f.settl_date,
+      f.transact_time, o.order_fill_ordinal, o.chain_fill_ordinal, f._cf_source_hash AS source_hash, f.message_index, f._cf_job_id AS job_id
+    FROM _bk_fill f JOIN o ON o.session = f.session AND o.seq = f.seq
+    ORDER BY chain_key, o.chain_fill_ordinal`);
+}
+
+/**
+ * What order_fills and order_chain_members will hold once the pass is written: the persisted rows
+ * of the sessions outside the scope (none on a full run) and the pass's staged rows. FROM-able SQL.
+ */
+export function orderStateAfterPass(full: boolean): { fills: string; members: string } {
+  const kept = (t: string) => `SELECT * FROM ${t} WHERE session NOT IN (SELECT session FROM _bk_scope) UNION ALL `;
+  return {
+    fills: `(${full ? '' : kept('order_fills')}SELECT * FROM _bk_ofn)`,
+    members: `(${full ? '' : kept('order_chain_members')}SELECT * FROM _bk_mem)`,
+  };
+}
+
+/**
  * Replaces the persisted derived state (members, chains, fills) of the scope sessions; a full
  * run replaces all of it (a session whose rows are gone leaves nothing behind).
  */
@@ -317,12 +373,9 @@ export async function persistOrderState(tx: Db, full: boolean): Promise<void> {
   for (const t of ['order_chain_members', 'order_chains', 'order_fills', 'order_chain_messages']) {
     await tx.run(full ? `DELETE FROM ${t}` : `DELETE FROM ${t} WHERE session IN (SELECT session FROM _bk_scope)`);
   }
-  // Sorted by member_key = hash(cl_ord_id): a ClOrdID lookup reads the row group of its key only.
-  await tx.run(`INSERT INTO order_chain_members (member_key, session, chain_root, cl_ord_id)
-    SELECT hash(x), session, chain_root, x FROM (
-      SELECT DISTINCT session, chain_root, x FROM (
-        SELECT session, chain_root, unnest(list_distinct(list_concat(coalesce(cl_ord_ids, []), coalesce(orig_ids, [])))) AS x FROM _bk_chain))
-    ORDER BY 1`);
+  // The staged tables are stored in the order the persisted ones are kept in (stageOrderState),
+  // and a scan keeps insertion order: no sort here.
+  await tx.run(`INSERT INTO order_chain_members (member_key, session, chain_root, cl_ord_id) SELECT * FROM _bk_mem`);
   await tx.run(`INSERT INTO order_chains
     SELECT chain_key, session, chain_root, list_sort(list_distinct(list_concat(coalesce(cl_ord_ids, []), coalesce(orig_ids, [])))), order_ids,
       symbol, side, account, currency, venue, time_in_force, order_qty, price,
@@ -330,24 +383,11 @@ export async function persistOrderState(tx: Db, full: boolean): Promise<void> {
       coalesce(is_terminal, false), trade_date, first_seen, last_seen, message_count, fill_count
     FROM _bk_chain ORDER BY chain_key`);
   // Sorted by chain_key: a drill-down reads the row group(s) of its key only (zone maps). _bk_m
-  // is stored in (chain_key, seq) order and a scan keeps insertion order, so no sort here.
+  // is stored in (chain_key, seq) order, so no sort here either.
   await tx.run(`INSERT INTO order_chain_messages
     SELECT chain_key, session, chain_root, seq, ${await chainMessageSql(tx)}
     FROM _bk_m`);
-  // The ordinals come from a narrow projection joined back on (session, seq), unique per fill:
-  // DuckDB's window operator carries every column of its input through its sorts, and over the
-  // wide fill rows the two windows cost 1.5 CPU-s at 1M messages against 0.8 this way.
-  await tx.run(`INSERT INTO order_fills
-    WITH o AS (
-      SELECT session, seq,
-        CASE WHEN order_id IS NOT NULL THEN row_number() OVER (PARTITION BY session, order_id ORDER BY seq) END AS order_fill_ordinal,
-        row_number() OVER (PARTITION BY session, chain_root ORDER BY seq) AS chain_fill_ordinal
-      FROM _bk_fill)
-    SELECT hash(f.session || '|' || f.chain_root) AS chain_key, f.fill_id, f.session, f.chain_root, f.cl_ord_id, f.order_id, f.exec_id,
-      f.current_exec_id, f.trd_match_id, f.symbol, f.side, f.account, f.qty, f.px, f.trade_date, f.settl_date, f.transact_time,
-      o.order_fill_ordinal, o.chain_fill_ordinal, f._cf_source_hash, f.message_index, f._cf_job_id
-    FROM _bk_fill f JOIN o ON o.session = f.session AND o.seq = f.seq
-    ORDER BY chain_key, o.chain_fill_ordinal`);
+  await tx.run(`INSERT INTO order_fills SELECT * FROM _bk_ofn`);
 }
 
 /** Drops temp tables a later step no longer reads: their memory (or spill files) is freed at once. */

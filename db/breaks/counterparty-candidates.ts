@@ -7,9 +7,12 @@ import { columnNames } from './breaks-db';
 import { dropTempTables } from './build-order-state';
 import { withinSql } from './sql-fragments';
 
-// Counterparty reconciliation: our surviving fills (order_fills, all sessions) against the
-// confirmations table. Matching is global (a fuzzy pass may pair rows of any session), so it is
-// recomputed whole on every detection run; it is a handful of joins over fills, not messages.
+// Counterparty reconciliation: our surviving fills (all sessions) against the confirmations
+// table. Matching is global (a fuzzy pass may pair rows of any session), so it is recomputed whole
+// on every detection run; it is a handful of joins over fills, not messages. It reads the fills
+// and chain members as they will be once the pass is written (OrderStateSources), so that it runs
+// before the pass's transaction: DuckDB scans the tables a transaction built itself on one thread.
+// Only writing the matches (writeCounterpartyMatches) is part of the transaction.
 //
 // Passes, in order, each 1:1 over rows still unmatched and only where the key is unambiguous
 // on both sides: ExecID, venue trade id (TrdMatchID(880) ↔ a venue_trade_id / trade_id column),
@@ -51,7 +54,17 @@ const ROW_DIFFERS = fieldsDiffer((c) => c);
 const msgRef = `{'output': 'fix_order_events', 'source_hash': f.source_hash, 'message_index': f.message_index, 'job_id': f.job_id}`;
 const confRef = `{'output': 'confirmations', 'source_hash': c._cf_source_hash, 'message_index': c.message_index, 'job_id': c._cf_job_id}`;
 
-export async function counterpartyCandidates(tx: Db, config: BreakConfig): Promise<CandidateRow[]> {
+/** FROM-able SQL (built by db/breaks, never from input) for order_fills and order_chain_members. */
+export interface OrderStateSources {
+  fills: string;
+  members: string;
+}
+
+/**
+ * Candidates of the counterparty family. Leaves the matches in _bk_mj for
+ * writeCounterpartyMatches; the caller drops it.
+ */
+export async function counterpartyCandidates(tx: Db, config: BreakConfig, sources: OrderStateSources): Promise<CandidateRow[]> {
   const confColumns = await columnNames(tx, 'confirmations');
   const venueColumn = VENUE_TRADE_ID_COLUMNS.find((c) => confColumns.has(c));
   const opt = (col: string, type = 'VARCHAR'): string => (confColumns.has(col) ? col : `NULL::${type}`);
@@ -79,13 +92,13 @@ export async function counterpartyCandidates(tx: Db, config: BreakConfig): Promi
       row_number() OVER (PARTITION BY m.session, m.chain_root ORDER BY c.transact_time, c.exec_id) AS chain_ordinal
     FROM _bk_cf c JOIN (
       SELECT cl_ord_id, any_value(session) AS session, any_value(chain_root) AS chain_root
-      FROM order_chain_members GROUP BY 1 HAVING count(*) = 1
+      FROM ${sources.members} GROUP BY 1 HAVING count(*) = 1
     ) m ON m.cl_ord_id = c.cl_ord_id`);
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_of AS
     SELECT fill_id, session, chain_root, cl_ord_id, order_id, exec_id, current_exec_id, trd_match_id, symbol, side, account,
       last_qty AS qty, last_px AS px, trade_date, settl_date, transact_time, order_fill_ordinal, chain_fill_ordinal,
       source_hash, message_index, job_id
-    FROM order_fills`);
+    FROM ${sources.fills}`);
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_match (fill_id VARCHAR, conf_id VARCHAR, method VARCHAR, key_value VARCHAR)`);
   const t = config.tolerances;
   const params = [t.quantity.abs, t.quantity.rel, t.price.abs, t.price.rel, String(config.fuzzy.time_window_seconds)];
@@ -144,11 +157,8 @@ export async function counterpartyCandidates(tx: Db, config: BreakConfig): Promi
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_mj AS
     SELECT hash(f.session || '|' || f.chain_root) AS chain_key, m.fill_id, m.conf_id, m.method, c.trade_date,
       coalesce(${ROW_DIFFERS}, false) AS row_differs
-    FROM _bk_match m JOIN _bk_cf c USING (conf_id) JOIN _bk_of f USING (fill_id)`);
-  await tx.run(`DELETE FROM counterparty_matches`);
-  // Sorted by the chain_key of the fill's chain: the drill-down reads a chain's matches by it.
-  await tx.run(`INSERT INTO counterparty_matches
-    SELECT chain_key, fill_id, conf_id, method, method IN ('fuzzy', 'fuzzy_sum'), trade_date FROM _bk_mj ORDER BY chain_key`);
+    FROM _bk_match m JOIN _bk_cf c USING (conf_id) JOIN _bk_of f USING (fill_id)
+    ORDER BY chain_key`);
   // Lists only for the pairs that differ: a list per pair over every match cannot spill to disk.
   // Which pairs differ, without an aggregate of every match's values (that took 15 s of the step
   // at 10M messages): a pair of several fills always differs (PAIR_DIFFERS), a pair of one fill
@@ -170,7 +180,7 @@ export async function counterpartyCandidates(tx: Db, config: BreakConfig): Promi
     FROM _bk_diff d JOIN _bk_match m USING (method, conf_id) JOIN _bk_of f USING (fill_id) JOIN _bk_cf c USING (conf_id)
     GROUP BY m.method, m.conf_id
     HAVING ${PAIR_DIFFERS}`);
-  await dropTempTables(tx, ['_bk_mj', '_bk_diff']);
+  await dropTempTables(tx, ['_bk_diff']);
   const out: CandidateRow[] = [];
   for (const p of pairs) {
     const oursPx =
@@ -220,7 +230,17 @@ export async function counterpartyCandidates(tx: Db, config: BreakConfig): Promi
       to_json([${confRef}])::VARCHAR
     FROM _bk_cf_u c
     WHERE c.trade_date IN (SELECT trade_date FROM _bk_of)`);
+  await dropTempTables(tx, ['_bk_cf', '_bk_cf_chain', '_bk_of', '_bk_of_u', '_bk_cf_u', '_bk_match']);
   return [...out, ...missing];
+}
+
+/** Replaces counterparty_matches with the matches counterpartyCandidates left in _bk_mj. */
+export async function writeCounterpartyMatches(tx: Db): Promise<void> {
+  await tx.run(`DELETE FROM counterparty_matches`);
+  // Sorted by the chain_key of the fill's chain (_bk_mj is stored so): the drill-down reads a
+  // chain's matches by it.
+  await tx.run(`INSERT INTO counterparty_matches
+    SELECT chain_key, fill_id, conf_id, method, method IN ('fuzzy', 'fuzzy_sum'), trade_date FROM _bk_mj`);
 }
 
 interface PairRow {

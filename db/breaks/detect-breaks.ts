@@ -8,9 +8,11 @@ import {
 } from '../../lib/breaks';
 import type { Db } from '../open';
 import { tableExists } from './breaks-db';
-import { buildChainSummary, buildChains, buildEvents, buildFills, buildScope, countOf, dropTempTables, persistOrderState } from './build-order-state';
+import {
+  buildChainSummary, buildChains, buildEvents, buildFills, buildScope, countOf, dropTempTables, orderStateAfterPass, persistOrderState, stageOrderState,
+} from './build-order-state';
 import type { CandidateRow } from './candidate-row';
-import { counterpartyCandidates } from './counterparty-candidates';
+import { counterpartyCandidates, writeCounterpartyMatches } from './counterparty-candidates';
 import { lifecycleCandidates } from './lifecycle-candidates';
 import { loadHolidayCalendar } from './load-holiday-calendar';
 import { prewarmDrillDownTables, type PrewarmResult } from './prewarm-drill-down-tables';
@@ -19,7 +21,7 @@ import { createSourceViews } from './source-views';
 import { BREAK_STAGE_CHUNK, BreakStage, type WriteResult } from './write-breaks';
 
 // Break detection over the warehouse tables (fix_order_events, fix_session_events,
-// confirmations), in one transaction. With jobIds, only the sessions those jobs touched are
+// confirmations), written in one transaction. With jobIds, only the sessions those jobs touched are
 // recomputed (chains are per session and linking needs the whole session); counterparty matching
 // is always recomputed whole (see counterparty-candidates.ts). Without jobIds, everything.
 
@@ -57,7 +59,7 @@ export interface DetectBreaksResult extends WriteResult {
 }
 
 const TEMP_TABLES = [
-  '_bk_scope', '_bk_files', '_bk_latest', '_bk_filerank', '_bk_ev', '_bk_edge', '_bk_node', '_bk_node_next', '_bk_oid', '_bk_lab', '_bk_root', '_bk_first_exec', '_bk_first_req', '_bk_m', '_bk_act', '_bk_fill',
+  '_bk_scope', '_bk_files', '_bk_latest', '_bk_filerank', '_bk_ev', '_bk_edge', '_bk_node', '_bk_node_next', '_bk_oid', '_bk_lab', '_bk_root', '_bk_first_exec', '_bk_first_req', '_bk_mk', '_bk_m', '_bk_act', '_bk_fill', '_bk_ofn', '_bk_mem',
   '_bk_fsum', '_bk_chain', '_bk_ev_want', '_bk_sess_d', '_bk_cf', '_bk_cf_chain', '_bk_of', '_bk_of_u', '_bk_cf_u', '_bk_match', '_bk_mj', '_bk_diff', '_bk_new', '_bk_write',
 ];
 
@@ -75,7 +77,8 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
   // the data although the temp-table steps commit one by one. They do so because DuckDB scans
   // the rows a transaction created itself on one thread: building the order state inside the
   // transaction cost 19.8–20.2 s at 1M messages against 17.2–17.8 s. The transaction covers
-  // what readers see change: the derived tables, the candidates that read them, and the breaks.
+  // what readers see change: the derived tables, the session candidates, the matches and the
+  // breaks. Everything else reads committed temp tables (and the persisted rows outside the scope).
   const result = await db.exclusive(async (held) => {
     const hasOrders = await tableExists(held, 'fix_order_events');
     const hasSessionEvents = await tableExists(held, 'fix_session_events');
@@ -117,29 +120,28 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
           await createSourceViews(held, { hasSessionEvents });
           return buildScope(held, { jobIds, hasSessionEvents });
         });
-        // In one transaction: building the chains from committed temp tables ran out of the
-        // 2GB limit at 10M messages (in the sorted wide table _bk_m), inside one it does not.
-        await held.transaction(async (tx) => {
-          await step('events', () => buildEvents(tx));
-          await step('chains', () => buildChains(tx));
-        });
+        await step('events', () => buildEvents(held));
+        await step('chains', () => buildChains(held));
         await step('fills', () => buildFills(held));
         await step('summary', () => buildChainSummary(held, opts.chainsPerSummaryRange));
         // Reads the temp tables only: before the transaction, so its scans of them run in parallel.
         await step('lifecycle', async () => stageFound(await lifecycleCandidates(held, config)));
+        await step('stage', () => stageOrderState(held));
         chains = await countOf(held, '_bk_chain');
         fills = await countOf(held, '_bk_fill');
       }
+      // Before the transaction too: it reads the fills and members as the pass will leave them.
+      const sources = hasOrders ? orderStateAfterPass(jobIds === null) : { fills: 'order_fills', members: 'order_chain_members' };
+      if (hasConfirmations) await step('counterparty', async () => stageFound(await counterpartyCandidates(held, config, sources)));
       return await held.transaction(async (tx) => {
         if (hasOrders) {
           await step('persist', () => persistOrderState(tx, jobIds === null));
-          // Counterparty matching reads the persisted order_fills: the wide temp tables go now
-          // (at 10M messages they are gigabytes of spill files).
-          await dropTempTables(tx, ['_bk_m', '_bk_fill', '_bk_chain', '_bk_sess_d', '_bk_ev_want']);
+          // The wide temp tables go now (at 10M messages they are gigabytes of spill files).
+          await dropTempTables(tx, ['_bk_m', '_bk_fill', '_bk_chain', '_bk_sess_d', '_bk_ev_want', '_bk_ofn', '_bk_mem']);
           await step('sequence', async () => stageFound(await sequenceCandidates(tx, hasSessionEvents, opts.sequenceBlockBits)));
           await dropTempTables(tx, ['_bk_ev', '_bk_files', '_bk_latest', '_bk_filerank']);
         }
-        if (hasConfirmations) await step('counterparty', async () => stageFound(await counterpartyCandidates(tx, config)));
+        if (hasConfirmations) await step('matches', () => writeCounterpartyMatches(tx));
         const sessionFamilies: BreakFamily[] = hasOrders ? ['lifecycle', 'session'] : [];
         const written = await step('write', () => stage.write({
           allOf: [...(jobIds ? [] : sessionFamilies), ...(hasConfirmations ? (['counterparty'] as const) : [])],

@@ -175,4 +175,47 @@ describe('counterparty matching', () => {
     await s.load(t.db);
     expect(await run([conf({ exec_id: 'E4', quantity: '100' })])).toEqual({});
   });
+
+  it('a pass over some jobs matches the confirmations against every session, those it did not recompute too', async () => {
+    // Session 1 (job-1): A filled by X1. Session 2 (job-2): B filled by X2 and X3; X3's
+    // confirmation (V3) names B's ClOrdID but no ExecID of ours: chain root + fill ordinal.
+    const one = new FixScenario({ jobId: 'job-1' });
+    one.order('A', { qty: '40', px: '100' });
+    one.ack('A');
+    one.fill('A', '40', '100', { exec_id: 'X1' });
+    await one.load(t.db);
+    const two = new FixScenario({ jobId: 'job-2', ours: 'BUY2', theirs: 'VENUE2' });
+    two.order('B', { qty: '60', px: '100' });
+    two.ack('B');
+    two.fill('B', '20', '100', { exec_id: 'X2' });
+    two.fill('B', '40', '100', { exec_id: 'X3' });
+    await two.load(t.db);
+    expect(await run([
+      conf({ exec_id: 'X1' }),
+      conf({ exec_id: 'X2', cl_ord_id: 'B', order_id: null, quantity: '20', transact_time: '2026-11-20T14:00:01Z' }),
+      conf({ exec_id: 'V3', cl_ord_id: 'B', order_id: null, quantity: '40', transact_time: '2026-11-20T14:00:02Z' }),
+    ])).toEqual({});
+
+    // A later file of session 1 only (job-3): C filled by X4, confirmed. The pass recomputes
+    // session 1; session 2's fills and chain members come from what is persisted.
+    const later = new FixScenario({ jobId: 'job-3', start: '2026-11-20T15:00:00Z' });
+    later.setNextSeq('us', 2);
+    later.setNextSeq('them', 3);
+    later.order('C', { qty: '10', px: '100' });
+    later.ack('C', { exec_id: 'E9' });
+    later.fill('C', '10', '100', { exec_id: 'X4' });
+    await later.load(t.db);
+    await insertRows(t.db, 'confirmations', confirmationRows([conf({ exec_id: 'X4', cl_ord_id: 'C', order_id: null, quantity: '10' })]));
+    const result = await detectBreaks(t.db, { jobIds: ['job-3'], asOf: '2026-11-24' });
+    expect(result.sessions).toBe(1);
+    expect(await openBreakCounts(t.db)).toEqual({});
+    const matches = await t.db.all<{ fill_id: string; method: string }>(
+      'SELECT fill_id, method FROM counterparty_matches',
+    );
+    expect(matches.map((m) => [m.fill_id.split('|').pop(), m.method]).sort()).toEqual([
+      ['X1', 'exec_id'], ['X2', 'exec_id'], ['X3', 'chain_root_ordinal'], ['X4', 'exec_id'],
+    ]);
+    const fills = await t.db.all<{ n: number }>('SELECT count(*)::INTEGER AS n FROM order_fills');
+    expect(fills[0].n).toBe(4);
+  });
 });
