@@ -3,10 +3,12 @@ import type { OutputBatch, ParseOptions, ParseSummary, ParserRow } from '../pars
 import { ByteWindow } from './byte-window';
 import { CONFIRMATIONS_ERROR_OUTPUT, CONFIRMATIONS_OUTPUT } from './confirmations-intent';
 import { bomLength, detectDelimiter, findHeaderLine, type CsvDelimiter } from './detect-delimiter';
+import { PlainRecords } from './plain-records';
 import { RecordSink } from './record-sink';
 
 // Streams a confirmations CSV (RFC 4180, header row, UTF-8 with or without BOM) into rows of
-// the `confirmations` output. csv-parse does the splitting; it runs with:
+// the `confirmations` output. Records without a quote character are split by plain-records.ts
+// until the first one that has one; from there csv-parse does the splitting. It runs with:
 // - relax_column_count: a record with the wrong number of cells reaches us and becomes a
 //   `csv.wrong_cell_count` error instead of stopping the stream;
 // - relax_quotes: a stray quote does not open a field that swallows the following records;
@@ -34,9 +36,9 @@ function isUtf16Bom(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
 }
 
-function createCsvParser(delimiter: CsvDelimiter, sink: RecordSink, baseOffset: number): Parser {
+function createCsvParser(delimiter: CsvDelimiter, sink: RecordSink, baseOffset: number, bom: boolean): Parser {
   const parser = new Parser({
-    bom: true,
+    bom,
     delimiter,
     record_delimiter: ['\r\n', '\n', '\r'],
     relax_column_count: true,
@@ -80,15 +82,45 @@ function endParser(parser: Parser): Promise<void> {
 
 interface Session {
   sink: RecordSink;
-  /** null when the input was refused before csv-parse started (unsupported encoding). */
+  /** Quote-free records are split here (plain-records.ts) until the first record that is not. */
+  plain: PlainRecords | null;
+  /** csv-parse, from the first record the plain splitting handed over; null before that. */
   parser: Parser | null;
+  /** True when the input was refused before any record (unsupported encoding). */
+  refused: boolean;
   delimiter: CsvDelimiter;
   hasBom: boolean;
 }
 
+/** Takes the records of the next bytes: the plain way while it lasts, then csv-parse. */
+async function feed(session: Session, chunk: Uint8Array, baseOffset: number): Promise<void> {
+  if (session.plain !== null) {
+    const handOver = session.plain.push(chunk);
+    if (handOver === null) return;
+    session.plain = null;
+    // A BOM is csv-parse's to remove only at the start of the input.
+    session.parser = createCsvParser(session.delimiter, session.sink, handOver.from, handOver.from === baseOffset);
+    if (!session.sink.stopped) await writeTo(session.parser, handOver.rest);
+    return;
+  }
+  if (session.parser !== null) await writeTo(session.parser, chunk);
+}
+
+/** The end of the input: the plain splitter's last record, or csv-parse's end. */
+async function finish(session: Session, baseOffset: number): Promise<void> {
+  if (session.plain !== null) {
+    const handOver = session.plain.end();
+    session.plain = null;
+    if (handOver === null || session.sink.stopped) return;
+    session.parser = createCsvParser(session.delimiter, session.sink, handOver.from, handOver.from === baseOffset);
+    await writeTo(session.parser, handOver.rest);
+  }
+  if (session.parser !== null && !session.sink.stopped) await endParser(session.parser);
+}
+
 /**
- * Starts csv-parse once the header line is in `head` (or the input ended, `final`): detects
- * the delimiter from it and feeds csv-parse everything read so far. Returns null while the end
+ * Starts reading records once the header line is in `head` (or the input ended, `final`):
+ * detects the delimiter from it and takes everything read so far. Returns null while the end
  * of the header line has not been read.
  */
 async function openSession(
@@ -97,18 +129,22 @@ async function openSession(
   window: ByteWindow,
   baseOffset: number,
   baseMessageIndex: number,
+  plainRecords: boolean,
 ): Promise<Session | null> {
   const line = findHeaderLine(head, final || head.length >= HEADER_SCAN_LIMIT);
   if (line === null) return null;
   const delimiter = detectDelimiter(head.subarray(line.start, line.end));
   const sink = new RecordSink({ window, delimiter, baseOffset, baseMessageIndex });
-  const session: Session = { sink, parser: null, delimiter, hasBom: bomLength(head) > 0 };
+  const hasBom = bomLength(head) > 0;
+  const session: Session = { sink, plain: null, parser: null, refused: false, delimiter, hasBom };
   if (isUtf16Bom(head)) {
     sink.fileError('csv.unsupported_encoding', 'the file starts with a UTF-16 byte order mark; confirmations must be UTF-8', baseOffset, baseOffset + 2);
+    session.refused = true;
     return session;
   }
-  session.parser = createCsvParser(delimiter, sink, baseOffset);
-  await writeTo(session.parser, head);
+  if (plainRecords) session.plain = new PlainRecords(baseOffset, delimiter.charCodeAt(0), hasBom ? 3 : 0, (cells, end) => sink.onRecord(cells, end));
+  else session.parser = createCsvParser(delimiter, sink, baseOffset, true);
+  await feed(session, head, baseOffset);
   return session;
 }
 
@@ -119,9 +155,15 @@ function* drain(sink: RecordSink, batchSize: number, final: boolean): Generator<
   if (sink.errors.length > 0) yield { output: CONFIRMATIONS_ERROR_OUTPUT, rows: sink.takeErrors().map((e): ParserRow => ({ ...e })) };
 }
 
-export async function* parseConfirmations(
+export function parseConfirmations(input: AsyncIterable<Uint8Array>, options: ParseOptions = {}): AsyncGenerator<OutputBatch, ParseSummary, void> {
+  return parseConfirmationsWith(input, options, { plainRecords: true });
+}
+
+/** parseConfirmations, or (plainRecords false) csv-parse for every record: the tests compare the two. */
+export async function* parseConfirmationsWith(
   input: AsyncIterable<Uint8Array>,
-  options: ParseOptions = {},
+  options: ParseOptions,
+  how: { plainRecords: boolean },
 ): AsyncGenerator<OutputBatch, ParseSummary, void> {
   const baseOffset = options.baseOffset ?? 0;
   const baseMessageIndex = options.baseMessageIndex ?? 0;
@@ -137,16 +179,16 @@ export async function* parseConfirmations(
     if (session === null) {
       head.push(chunk);
       headBytes += chunk.length;
-      session = await openSession(concat(head, headBytes), false, window, baseOffset, baseMessageIndex);
+      session = await openSession(concat(head, headBytes), false, window, baseOffset, baseMessageIndex, how.plainRecords);
       if (session === null) continue;
-    } else if (session.parser !== null && !session.sink.stopped) {
-      await writeTo(session.parser, chunk);
+    } else if (!session.refused && !session.sink.stopped) {
+      await feed(session, chunk, baseOffset);
     }
     yield* drain(session.sink, batchSize, false);
     if (session.sink.stopped) break;
   }
   if (session === null && headBytes > 0) {
-    session = await openSession(concat(head, headBytes), true, window, baseOffset, baseMessageIndex);
+    session = await openSession(concat(head, headBytes), true, window, baseOffset, baseMessageIndex, how.plainRecords);
   }
   let sink: RecordSink;
   if (session === null) {
@@ -154,7 +196,7 @@ export async function* parseConfirmations(
     sink.fileError('csv.missing_header', 'the file is empty: a confirmations file starts with a header row', baseOffset, baseOffset);
   } else {
     sink = session.sink;
-    if (session.parser !== null && !sink.stopped) await endParser(session.parser);
+    if (!session.refused && !sink.stopped) await finish(session, baseOffset);
     if (sink.header === null && !sink.stopped) {
       sink.fileError('csv.missing_header', 'the file has no header row (only blank lines)', baseOffset, window.endOffset);
     }
