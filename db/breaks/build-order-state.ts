@@ -1,5 +1,6 @@
 import type { Db } from '../open';
 import { chainMessageCellsSql } from './chain-message-cells';
+import type { OrderStateSources } from './counterparty-candidates';
 import { id, JOB_IDS_SQL, orderIdSql, SESSION_SQL, SIDE_WORD_SQL, TERMINAL_STATUSES_SQL, textOfSql } from './sql-fragments';
 
 // Builds, in temp tables (committed one by one: DuckDB scans those in parallel), the business
@@ -357,7 +358,7 @@ export async function stageOrderState(held: Db): Promise<void> {
  * What order_fills and order_chain_members will hold once the pass is written: the persisted rows
  * of the sessions outside the scope (none on a full run) and the pass's staged rows. FROM-able SQL.
  */
-export function orderStateAfterPass(full: boolean): { fills: string; members: string } {
+export function orderStateAfterPass(full: boolean): OrderStateSources {
   const kept = (t: string) => `SELECT * FROM ${t} WHERE session NOT IN (SELECT session FROM _bk_scope) UNION ALL `;
   return {
     fills: `(${full ? '' : kept('order_fills')}SELECT * FROM _bk_ofn)`,

@@ -62,7 +62,7 @@ export interface OrderStateSources {
 
 /**
  * Candidates of the counterparty family. Leaves the matches in _bk_mj for
- * writeCounterpartyMatches; the caller drops it.
+ * writeCounterpartyMatches (detectBreaks drops it with the pass's other temp tables).
  */
 export async function counterpartyCandidates(tx: Db, config: BreakConfig, sources: OrderStateSources): Promise<CandidateRow[]> {
   const confColumns = await columnNames(tx, 'confirmations');
