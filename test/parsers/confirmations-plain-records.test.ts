@@ -89,6 +89,13 @@ describe('confirmations_csv: quote-free records split without csv-parse', () => 
     await expectSameAsCsvParse(bytes, 1 << 16);
   });
 
+  it('an input that is only a BOM, or a BOM and line endings: what csv-parse makes of them', async () => {
+    for (const tail of ['', '\n', '\r', '\r\n', '\n\n', ' ']) {
+      for (const chunk of [1, 2, 64]) await expectSameAsCsvParse(Buffer.concat([BOM, enc(tail)]), chunk);
+    }
+    await expectSameAsCsvParse(Buffer.alloc(0), 4);
+  });
+
   it('reads a UTF-16 file as csv-parse did: refused, nothing split', async () => {
     await expectSameAsCsvParse(Buffer.from([0xff, 0xfe, 0x61, 0x00, 0x0a, 0x00]), 4);
   });

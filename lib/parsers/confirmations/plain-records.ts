@@ -78,7 +78,8 @@ export class PlainRecords {
       if (b >= 0x80) ascii = false;
       i++;
     }
-    if (final && recordStart < n) {
+    // The last record, unterminated. csv-parse emits none for an input that is only a BOM.
+    if (final && recordStart < n && !(recordStart === 0 && n <= this.bomLeft)) {
       this.emit(buf, recordStart, n, n, ascii);
       recordStart = n;
     }
