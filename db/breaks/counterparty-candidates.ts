@@ -180,7 +180,6 @@ export async function counterpartyCandidates(tx: Db, config: BreakConfig, source
     FROM _bk_diff d JOIN _bk_match m USING (method, conf_id) JOIN _bk_of f USING (fill_id) JOIN _bk_cf c USING (conf_id)
     GROUP BY m.method, m.conf_id
     HAVING ${PAIR_DIFFERS}`);
-  await dropTempTables(tx, ['_bk_diff']);
   const out: CandidateRow[] = [];
   for (const p of pairs) {
     const oursPx =
@@ -230,7 +229,7 @@ export async function counterpartyCandidates(tx: Db, config: BreakConfig, source
       to_json([${confRef}])::VARCHAR
     FROM _bk_cf_u c
     WHERE c.trade_date IN (SELECT trade_date FROM _bk_of)`);
-  await dropTempTables(tx, ['_bk_cf', '_bk_cf_chain', '_bk_of', '_bk_of_u', '_bk_cf_u', '_bk_match']);
+  await dropTempTables(tx, ['_bk_diff', '_bk_cf', '_bk_cf_chain', '_bk_of', '_bk_of_u', '_bk_cf_u', '_bk_match']);
   return [...out, ...missing];
 }
 

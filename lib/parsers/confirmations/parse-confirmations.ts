@@ -3,7 +3,7 @@ import type { OutputBatch, ParseOptions, ParseSummary, ParserRow } from '../pars
 import { ByteWindow } from './byte-window';
 import { CONFIRMATIONS_ERROR_OUTPUT, CONFIRMATIONS_OUTPUT } from './confirmations-intent';
 import { bomLength, detectDelimiter, findHeaderLine, type CsvDelimiter } from './detect-delimiter';
-import { PlainRecords } from './plain-records';
+import { PlainRecords, type HandOver } from './plain-records';
 import { RecordSink } from './record-sink';
 
 // Streams a confirmations CSV (RFC 4180, header row, UTF-8 with or without BOM) into rows of
@@ -86,34 +86,33 @@ interface Session {
   plain: PlainRecords | null;
   /** csv-parse, from the first record the plain splitting handed over; null before that. */
   parser: Parser | null;
-  /** True when the input was refused before any record (unsupported encoding). */
-  refused: boolean;
   delimiter: CsvDelimiter;
   hasBom: boolean;
+}
+
+/** csv-parse takes over from the plain splitting at `handOver` (a BOM is its to remove only at the input's start). */
+async function handOverToCsvParse(session: Session, handOver: HandOver, baseOffset: number): Promise<void> {
+  session.plain = null;
+  session.parser = createCsvParser(session.delimiter, session.sink, handOver.from, handOver.from === baseOffset);
+  if (!session.sink.stopped) await writeTo(session.parser, handOver.rest);
 }
 
 /** Takes the records of the next bytes: the plain way while it lasts, then csv-parse. */
 async function feed(session: Session, chunk: Uint8Array, baseOffset: number): Promise<void> {
   if (session.plain !== null) {
     const handOver = session.plain.push(chunk);
-    if (handOver === null) return;
-    session.plain = null;
-    // A BOM is csv-parse's to remove only at the start of the input.
-    session.parser = createCsvParser(session.delimiter, session.sink, handOver.from, handOver.from === baseOffset);
-    if (!session.sink.stopped) await writeTo(session.parser, handOver.rest);
-    return;
+    if (handOver !== null) await handOverToCsvParse(session, handOver, baseOffset);
+  } else if (session.parser !== null) {
+    await writeTo(session.parser, chunk);
   }
-  if (session.parser !== null) await writeTo(session.parser, chunk);
 }
 
-/** The end of the input: the plain splitter's last record, or csv-parse's end. */
+/** The end of the input: the plain splitter's last record, then csv-parse's end. */
 async function finish(session: Session, baseOffset: number): Promise<void> {
   if (session.plain !== null) {
     const handOver = session.plain.end();
     session.plain = null;
-    if (handOver === null || session.sink.stopped) return;
-    session.parser = createCsvParser(session.delimiter, session.sink, handOver.from, handOver.from === baseOffset);
-    await writeTo(session.parser, handOver.rest);
+    if (handOver !== null) await handOverToCsvParse(session, handOver, baseOffset);
   }
   if (session.parser !== null && !session.sink.stopped) await endParser(session.parser);
 }
@@ -136,10 +135,10 @@ async function openSession(
   const delimiter = detectDelimiter(head.subarray(line.start, line.end));
   const sink = new RecordSink({ window, delimiter, baseOffset, baseMessageIndex });
   const hasBom = bomLength(head) > 0;
-  const session: Session = { sink, plain: null, parser: null, refused: false, delimiter, hasBom };
+  const session: Session = { sink, plain: null, parser: null, delimiter, hasBom };
   if (isUtf16Bom(head)) {
+    // fileError stops the sink: nothing more is read.
     sink.fileError('csv.unsupported_encoding', 'the file starts with a UTF-16 byte order mark; confirmations must be UTF-8', baseOffset, baseOffset + 2);
-    session.refused = true;
     return session;
   }
   if (plainRecords) session.plain = new PlainRecords(baseOffset, delimiter.charCodeAt(0), hasBom ? 3 : 0, (cells, end) => sink.onRecord(cells, end));
@@ -181,7 +180,7 @@ export async function* parseConfirmationsWith(
       headBytes += chunk.length;
       session = await openSession(concat(head, headBytes), false, window, baseOffset, baseMessageIndex, how.plainRecords);
       if (session === null) continue;
-    } else if (!session.refused && !session.sink.stopped) {
+    } else if (!session.sink.stopped) {
       await feed(session, chunk, baseOffset);
     }
     yield* drain(session.sink, batchSize, false);
@@ -196,7 +195,7 @@ export async function* parseConfirmationsWith(
     sink.fileError('csv.missing_header', 'the file is empty: a confirmations file starts with a header row', baseOffset, baseOffset);
   } else {
     sink = session.sink;
-    if (!session.refused && !sink.stopped) await finish(session, baseOffset);
+    if (!sink.stopped) await finish(session, baseOffset);
     if (sink.header === null && !sink.stopped) {
       sink.fileError('csv.missing_header', 'the file has no header row (only blank lines)', baseOffset, window.endOffset);
     }
