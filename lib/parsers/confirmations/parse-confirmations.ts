@@ -134,14 +134,14 @@ async function openSession(
   if (line === null) return null;
   const delimiter = detectDelimiter(head.subarray(line.start, line.end));
   const sink = new RecordSink({ window, delimiter, baseOffset, baseMessageIndex });
-  const hasBom = bomLength(head) > 0;
-  const session: Session = { sink, plain: null, parser: null, delimiter, hasBom };
+  const bom = bomLength(head);
+  const session: Session = { sink, plain: null, parser: null, delimiter, hasBom: bom > 0 };
   if (isUtf16Bom(head)) {
     // fileError stops the sink: nothing more is read.
     sink.fileError('csv.unsupported_encoding', 'the file starts with a UTF-16 byte order mark; confirmations must be UTF-8', baseOffset, baseOffset + 2);
     return session;
   }
-  if (plainRecords) session.plain = new PlainRecords(baseOffset, delimiter.charCodeAt(0), hasBom ? 3 : 0, (cells, end) => sink.onRecord(cells, end));
+  if (plainRecords) session.plain = new PlainRecords(baseOffset, delimiter.charCodeAt(0), bom, (cells, end) => sink.onRecord(cells, end));
   else session.parser = createCsvParser(delimiter, sink, baseOffset, true);
   await feed(session, head, baseOffset);
   return session;
