@@ -34,6 +34,8 @@ test('ops uploads a FIX log, watches the job and reads its quarantine summary', 
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(/\/upload$/);
+  // A file chosen before React hydrates the form reaches no handler, and Upload stays disabled.
+  await expect(page.getByTestId('upload-form')).toHaveAttribute('data-ready', 'true');
 
   await page.getByTestId('file-input').setInputFiles({ name: 'e2e-session.fix', mimeType: 'text/plain', buffer: Buffer.from(fixLog(200), 'latin1') });
   await page.getByRole('radio', { name: 'FIX log' }).check();
