@@ -52,10 +52,11 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenDb> {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
     // Bounded (issue 9): DuckDB spills to <file>.tmp instead of growing to its default of 80 % of
-    // RAM. 2GB: break detection over 10M messages runs within it (the chain summary, whose
-    // aggregates cannot spill, runs range by range: build-order-state.ts). WORKBENCH_DB_MEMORY /
-    // _THREADS override.
-    memory_limit: process.env.WORKBENCH_DB_MEMORY ?? '2GB',
+    // RAM. 1GB: break detection over 10M messages runs within it (the chain summary, whose
+    // aggregates cannot spill, runs range by range: build-order-state.ts). Against 2GB, the
+    // server's peak at 10M fell from 3.1 to 2.0 GB, and the pass took 17 % longer
+    // (docs/performance.md, "A 10M pass within a 1GB limit"). WORKBENCH_DB_MEMORY / _THREADS override.
+    memory_limit: process.env.WORKBENCH_DB_MEMORY ?? '1GB',
     ...(process.env.WORKBENCH_DB_THREADS ? { threads: process.env.WORKBENCH_DB_THREADS } : {}),
   });
   try {

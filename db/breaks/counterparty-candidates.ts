@@ -2,9 +2,10 @@ import Decimal from 'decimal.js';
 import type { BreakConfig } from '../../lib/breaks/break-config';
 import { buildMatchTrace, mismatchClasses, type MatchMethod } from '../../lib/breaks/match-trace';
 import type { Db } from '../open';
-import type { CandidateRow } from './candidate-row';
+import type { CandidateRow, StageCandidates } from './candidate-row';
 import { columnNames } from './breaks-db';
 import { dropTempTables } from './build-order-state';
+import { readInChunks } from './read-in-chunks';
 import { withinSql } from './sql-fragments';
 
 // Counterparty reconciliation: our surviving fills (all sessions) against the confirmations
@@ -61,10 +62,15 @@ export interface OrderStateSources {
 }
 
 /**
- * Candidates of the counterparty family. Leaves the matches in _bk_mj for
- * writeCounterpartyMatches (detectBreaks drops it with the pass's other temp tables).
+ * Hands the candidates of the counterparty family to `stage` in chunks. Leaves the matches in
+ * _bk_mj for writeCounterpartyMatches (detectBreaks drops it with the pass's other temp tables).
  */
-export async function counterpartyCandidates(tx: Db, config: BreakConfig, sources: OrderStateSources): Promise<CandidateRow[]> {
+export async function counterpartyCandidates(
+  tx: Db,
+  config: BreakConfig,
+  sources: OrderStateSources,
+  stage: StageCandidates,
+): Promise<void> {
   const confColumns = await columnNames(tx, 'confirmations');
   const venueColumn = VENUE_TRADE_ID_COLUMNS.find((c) => confColumns.has(c));
   const opt = (col: string, type = 'VARCHAR'): string => (confColumns.has(col) ? col : `NULL::${type}`);
@@ -153,19 +159,26 @@ export async function counterpartyCandidates(tx: Db, config: BreakConfig, source
   );
   await dropMatched('fuzzy_sum');
   // Every match joined once with its fill and confirmation: the stored matches and the pairs
-  // that differ both come from it.
+  // that differ both come from it. One join per statement, and unsorted (the write sorts): at 10M
+  // messages, in a pass at a 1GB memory_limit, the statement with both joins and the sort ran out
+  // of memory, and so did one join with the sort; the join alone and the sort alone did not.
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_mf AS
+    SELECT hash(f.session || '|' || f.chain_root) AS chain_key, m.fill_id, m.conf_id, m.method,
+      ${COMPARED.map(([ours]) => ours).join(', ')}
+    FROM _bk_match m JOIN _bk_of f USING (fill_id)`);
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_mj AS
-    SELECT hash(f.session || '|' || f.chain_root) AS chain_key, m.fill_id, m.conf_id, m.method, c.trade_date,
-      coalesce(${ROW_DIFFERS}, false) AS row_differs
-    FROM _bk_match m JOIN _bk_cf c USING (conf_id) JOIN _bk_of f USING (fill_id)
-    ORDER BY chain_key`);
+    SELECT f.chain_key, f.fill_id, f.conf_id, f.method, c.trade_date, coalesce(${ROW_DIFFERS}, false) AS row_differs
+    FROM _bk_mf f JOIN _bk_cf c USING (conf_id)`);
+  await dropTempTables(tx, ['_bk_mf']);
   // Lists only for the pairs that differ: a list per pair over every match cannot spill to disk.
   // Which pairs differ, without an aggregate of every match's values (that took 15 s of the step
   // at 10M messages): a pair of several fills always differs (PAIR_DIFFERS), a pair of one fill
   // when its row does.
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_diff AS
     SELECT method, conf_id FROM _bk_mj GROUP BY 1, 2 HAVING count(*) > 1 OR bool_or(row_differs)`);
-  const pairs = await tx.all<PairRow>(`
+  // Pairs and unmatched rows are read in chunks (readInChunks): at 10M messages tens of thousands
+  // of pairs differ, and a day of fills without confirmations would be a row each.
+  await readInChunks<PairRow>(tx, '_bk_cp_pairs', { sql: `
     SELECT m.method, any_value(m.key_value) AS key_value, m.conf_id, count(*)::INTEGER AS fill_count,
       CASE WHEN count(*) = 1 THEN any_value(f.fill_id) ELSE 'sum:' || any_value(f.session) || '|' || any_value(f.chain_root) END AS fill_key,
       any_value(f.session) AS session, any_value(f.chain_root) AS chain_root, any_value(f.cl_ord_id) AS cl_ord_id,
@@ -179,41 +192,43 @@ export async function counterpartyCandidates(tx: Db, config: BreakConfig, source
       to_json(list_concat(list(${msgRef} ORDER BY f.fill_id), [any_value(${confRef})]))::VARCHAR AS evidence
     FROM _bk_diff d JOIN _bk_match m USING (method, conf_id) JOIN _bk_of f USING (fill_id) JOIN _bk_cf c USING (conf_id)
     GROUP BY m.method, m.conf_id
-    HAVING ${PAIR_DIFFERS}`);
-  const out: CandidateRow[] = [];
-  for (const p of pairs) {
-    const oursPx =
-      p.fill_count > 1 && p.ours_notional !== null && new Decimal(p.ours_qty).gt(0)
-        ? Decimal.clone({ precision: 40 }).div(p.ours_notional, p.ours_qty).toFixed()
-        : p.ours_px;
-    const trace = buildMatchTrace(
-      {
-        method: p.method as MatchMethod,
-        keyValue: p.key_value,
-        fillCount: p.fill_count,
-        ours: { qty: p.ours_qty, px: oursPx, side: p.ours_side, symbol: p.ours_symbol, account: p.ours_account, trade_date: p.ours_trade_date, settl_date: p.ours_settl_date },
-        theirs: { qty: p.their_qty, px: p.their_px, side: p.their_side, symbol: p.their_symbol, account: p.their_account, trade_date: p.their_trade_date, settl_date: p.their_settl_date },
-      },
-      t,
-    );
-    for (const cls of mismatchClasses(trace)) {
-      out.push({
-        class: cls,
-        match_key: `${p.fill_key}|${p.conf_id}`,
-        session: p.session,
-        chain_root: p.chain_root,
-        cl_ord_id: p.cl_ord_id,
-        symbol: p.ours_symbol,
-        account: p.ours_account,
-        trade_date: p.ours_trade_date ?? p.their_trade_date,
-        notional: mismatchNotional(cls, p, oursPx),
-        details: JSON.stringify({ confirmation_id: p.conf_id, fill_id: p.fill_key, trace }),
-        evidence: p.evidence,
-      });
+    HAVING ${PAIR_DIFFERS}` }, async (pairs) => {
+    const out: CandidateRow[] = [];
+    for (const p of pairs) {
+      const oursPx =
+        p.fill_count > 1 && p.ours_notional !== null && new Decimal(p.ours_qty).gt(0)
+          ? Decimal.clone({ precision: 40 }).div(p.ours_notional, p.ours_qty).toFixed()
+          : p.ours_px;
+      const trace = buildMatchTrace(
+        {
+          method: p.method as MatchMethod,
+          keyValue: p.key_value,
+          fillCount: p.fill_count,
+          ours: { qty: p.ours_qty, px: oursPx, side: p.ours_side, symbol: p.ours_symbol, account: p.ours_account, trade_date: p.ours_trade_date, settl_date: p.ours_settl_date },
+          theirs: { qty: p.their_qty, px: p.their_px, side: p.their_side, symbol: p.their_symbol, account: p.their_account, trade_date: p.their_trade_date, settl_date: p.their_settl_date },
+        },
+        t,
+      );
+      for (const cls of mismatchClasses(trace)) {
+        out.push({
+          class: cls,
+          match_key: `${p.fill_key}|${p.conf_id}`,
+          session: p.session,
+          chain_root: p.chain_root,
+          cl_ord_id: p.cl_ord_id,
+          symbol: p.ours_symbol,
+          account: p.ours_account,
+          trade_date: p.ours_trade_date ?? p.their_trade_date,
+          notional: mismatchNotional(cls, p, oursPx),
+          details: JSON.stringify({ confirmation_id: p.conf_id, fill_id: p.fill_key, trace }),
+          evidence: p.evidence,
+        });
+      }
     }
-  }
+    await stage(out);
+  });
   // What no pass matched: the unmatched sets as the last pass left them.
-  const missing = await tx.all<CandidateRow>(`
+  await readInChunks<CandidateRow>(tx, '_bk_cp_missing', { sql: `
     SELECT 'missing_in_counterparty' AS class, f.fill_id AS match_key, f.session, f.chain_root, f.cl_ord_id, f.symbol, f.account,
       f.trade_date::VARCHAR AS trade_date, (f.qty::DECIMAL(28,8) * f.px)::DECIMAL(38,10)::VARCHAR AS notional,
       json_object('exec_id', f.exec_id, 'order_id', f.order_id, 'qty', f.qty::VARCHAR, 'px', f.px::VARCHAR, 'side', f.side,
@@ -228,18 +243,16 @@ export async function counterpartyCandidates(tx: Db, config: BreakConfig, source
         'side', c.side, 'settl_date', c.settl_date::VARCHAR, 'transact_time', c.transact_time::VARCHAR)::VARCHAR,
       to_json([${confRef}])::VARCHAR
     FROM _bk_cf_u c
-    WHERE c.trade_date IN (SELECT trade_date FROM _bk_of)`);
+    WHERE c.trade_date IN (SELECT trade_date FROM _bk_of)` }, stage);
   await dropTempTables(tx, ['_bk_diff', '_bk_cf', '_bk_cf_chain', '_bk_of', '_bk_of_u', '_bk_cf_u', '_bk_match']);
-  return [...out, ...missing];
 }
 
 /** Replaces counterparty_matches with the matches counterpartyCandidates left in _bk_mj. */
 export async function writeCounterpartyMatches(tx: Db): Promise<void> {
   await tx.run(`DELETE FROM counterparty_matches`);
-  // Sorted by the chain_key of the fill's chain (_bk_mj is stored so): the drill-down reads a
-  // chain's matches by it.
+  // Sorted by the chain_key of the fill's chain: the drill-down reads a chain's matches by it.
   await tx.run(`INSERT INTO counterparty_matches
-    SELECT chain_key, fill_id, conf_id, method, method IN ('fuzzy', 'fuzzy_sum'), trade_date FROM _bk_mj`);
+    SELECT chain_key, fill_id, conf_id, method, method IN ('fuzzy', 'fuzzy_sum'), trade_date FROM _bk_mj ORDER BY chain_key`);
 }
 
 interface PairRow {

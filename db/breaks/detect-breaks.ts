@@ -60,7 +60,7 @@ export interface DetectBreaksResult extends WriteResult {
 
 const TEMP_TABLES = [
   '_bk_scope', '_bk_files', '_bk_latest', '_bk_filerank', '_bk_ev', '_bk_edge', '_bk_node', '_bk_node_next', '_bk_oid', '_bk_lab', '_bk_root', '_bk_first_exec', '_bk_first_req', '_bk_mk', '_bk_m', '_bk_act', '_bk_fill', '_bk_ofn', '_bk_mem',
-  '_bk_fsum', '_bk_chain', '_bk_ev_want', '_bk_sess_d', '_bk_cf', '_bk_cf_chain', '_bk_of', '_bk_of_u', '_bk_cf_u', '_bk_match', '_bk_mj', '_bk_diff', '_bk_new', '_bk_write',
+  '_bk_fsum', '_bk_chain', '_bk_lc', '_bk_ev_want', '_bk_ev_found', '_bk_sq_out', '_bk_cp_pairs', '_bk_cp_missing', '_bk_sess_d', '_bk_cf', '_bk_cf_chain', '_bk_of', '_bk_of_u', '_bk_cf_u', '_bk_match', '_bk_mf', '_bk_mj', '_bk_diff', '_bk_new', '_bk_write',
 ];
 
 export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Promise<DetectBreaksResult> {
@@ -125,20 +125,20 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
         await step('fills', () => buildFills(held));
         await step('summary', () => buildChainSummary(held, opts.chainsPerSummaryRange));
         // Reads the temp tables only: before the transaction, so its scans of them run in parallel.
-        await step('lifecycle', async () => stageFound(await lifecycleCandidates(held, config)));
+        await step('lifecycle', () => lifecycleCandidates(held, config, stageFound));
         await step('stage', () => stageOrderState(held));
         chains = await countOf(held, '_bk_chain');
         fills = await countOf(held, '_bk_fill');
       }
       // Before the transaction too: it reads the fills and members as the pass will leave them.
       const sources = hasOrders ? orderStateAfterPass(jobIds === null) : { fills: 'order_fills', members: 'order_chain_members' };
-      if (hasConfirmations) await step('counterparty', async () => stageFound(await counterpartyCandidates(held, config, sources)));
+      if (hasConfirmations) await step('counterparty', () => counterpartyCandidates(held, config, sources, stageFound));
       return await held.transaction(async (tx) => {
         if (hasOrders) {
           await step('persist', () => persistOrderState(tx, jobIds === null));
           // The wide temp tables go now (at 10M messages they are gigabytes of spill files).
-          await dropTempTables(tx, ['_bk_m', '_bk_fill', '_bk_chain', '_bk_sess_d', '_bk_ev_want', '_bk_ofn', '_bk_mem']);
-          await step('sequence', async () => stageFound(await sequenceCandidates(tx, hasSessionEvents, opts.sequenceBlockBits)));
+          await dropTempTables(tx, ['_bk_m', '_bk_fill', '_bk_chain', '_bk_sess_d', '_bk_ofn', '_bk_mem']);
+          await step('sequence', () => sequenceCandidates(tx, hasSessionEvents, stageFound, opts.sequenceBlockBits));
           await dropTempTables(tx, ['_bk_ev', '_bk_files', '_bk_latest', '_bk_filerank']);
         }
         if (hasConfirmations) await step('matches', () => writeCounterpartyMatches(tx));

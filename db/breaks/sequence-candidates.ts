@@ -1,5 +1,6 @@
 import type { Db } from '../open';
-import type { CandidateRow } from './candidate-row';
+import type { CandidateRow, StageCandidates } from './candidate-row';
+import { readInChunks } from './read-in-chunks';
 import { SESSION_SQL } from './sql-fragments';
 
 // Session-level breaks: sequence_gap and duplicate_seq_num, per direction (Sender→Target) of each
@@ -112,6 +113,12 @@ FROM repeated r JOIN ordered m ON m.o = r.o
 GROUP BY r.session, r.direction, r.epoch, r.msg_seq_num`;
 }
 
-export async function sequenceCandidates(tx: Db, hasSessionEvents: boolean, blockBits?: number): Promise<CandidateRow[]> {
-  return tx.all<CandidateRow>(sequenceSql(hasSessionEvents, blockBits));
+/** Hands the session-level candidates to `stage` in chunks (readInChunks). */
+export async function sequenceCandidates(
+  tx: Db,
+  hasSessionEvents: boolean,
+  stage: StageCandidates,
+  blockBits?: number,
+): Promise<void> {
+  await readInChunks<CandidateRow>(tx, '_bk_sq_out', { sql: sequenceSql(hasSessionEvents, blockBits) }, stage);
 }
