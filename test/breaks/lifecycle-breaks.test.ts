@@ -295,4 +295,22 @@ describe('edge cases of real engines', () => {
     const [chain] = await t.db.all<{ fill_count: string }>('SELECT fill_count FROM order_chains');
     expect(chain.fill_count).toBe('1');
   });
+
+  it('a report without ClOrdID whose OrderID two chains share joins neither: it gets a chain of its OrderID', async () => {
+    const s = new FixScenario();
+    s.order('A', { qty: '100', px: '10', orderId: 'O-SHARED' });
+    s.ack('A');
+    s.order('B', { qty: '100', px: '10', orderId: 'O-SHARED' });
+    s.ack('B');
+    const orphan = s.fill('A', '100', '10', { cl_ord_id: null });
+    await detect(s);
+    const chains = await t.db.all<{ chain_root: string; fill_count: string }>('SELECT chain_root, fill_count FROM order_chains ORDER BY 1');
+    expect(chains).toEqual([
+      { chain_root: '#order:O-SHARED', fill_count: '1' },
+      { chain_root: 'A', fill_count: '0' },
+      { chain_root: 'B', fill_count: '0' },
+    ]);
+    const placed = await t.db.all(`SELECT chain_root FROM order_fills WHERE exec_id = ?`, [orphan.exec_id]);
+    expect(placed).toEqual([{ chain_root: '#order:O-SHARED' }]);
+  });
 });
