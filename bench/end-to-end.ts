@@ -34,6 +34,7 @@ import { seedDefaultContracts } from '../lib/server/jobs/seed-default-contracts'
 import { ceilingOf } from './read-and-split';
 import { cpuSeconds, PeakSampler, peakRssMb, type ProcessPeak } from './end-to-end-processes';
 import { latency, type LatencyStats, type ServerTime } from './timed';
+import { workerEnv } from '../lib/server/jobs/worker-env';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The demo generator writes ≈ 5.1 messages per order. */
@@ -93,11 +94,12 @@ export interface BenchEndToEndResult {
   server_storage_read_mb: { first_round: number; second_round: number } | null;
   peak_rss_mb: { server: number | null; workers: (number | null)[]; sampled: ProcessPeak[] };
   /**
-   * DUCKDB_JE_MALLOC_CONF the server and its workers ran with (null: DuckDB's compiled-in
-   * jemalloc options). It moves their peak RSS and their time (docs/performance.md, "Memory of
+   * DUCKDB_JE_MALLOC_CONF the server ran with (null: DuckDB's compiled-in jemalloc options). It moves their peak RSS and their time (docs/performance.md, "Memory of
    * the server"), so a figure says which it was measured with.
    */
   duckdb_allocator_conf: string | null;
+  /** DUCKDB_JE_MALLOC_CONF the workers started with (lib/server/jobs/worker-env.ts). */
+  worker_duckdb_allocator_conf: string | null;
   server_start_s: number;
 }
 
@@ -447,6 +449,7 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
       server_storage_read_mb: storageRead,
       peak_rss_mb: { server: serverPeak, workers: workerPeaks, sampled },
       duckdb_allocator_conf: process.env.DUCKDB_JE_MALLOC_CONF ?? null,
+      worker_duckdb_allocator_conf: workerEnv(process.env).DUCKDB_JE_MALLOC_CONF ?? null,
       server_start_s: Math.round(serverStartS * 10) / 10,
     };
     log(`ratio end to end / (ceiling × ${workers} workers): ${result.end_to_end_ratio} (target ≥ 0.5)`);

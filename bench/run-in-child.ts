@@ -3,9 +3,9 @@
 // one IPC message (its result) and exits 0.
 import { fork } from 'node:child_process';
 
-export function runInChild<T>(moduleFile: string, args: string[], what: string): Promise<T> {
+export function runInChild<T>(moduleFile: string, args: string[], what: string, env: NodeJS.ProcessEnv = process.env): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = fork(moduleFile, args, { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(moduleFile, args, { execArgv: process.execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let result: T | null = null;
     child.on('message', (m) => (result = m as T));
     child.on('error', reject);

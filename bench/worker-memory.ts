@@ -20,6 +20,7 @@ import { withParquetConnection } from '../db/parquet/parquet-engine';
 import { runPipeline } from '../worker/run-pipeline';
 import { peakRssMb } from './end-to-end-processes';
 import { runInChild } from './run-in-child';
+import { workerEnv } from '../lib/server/jobs/worker-env';
 
 export interface WorkerMemoryResult {
   messages: number;
@@ -33,6 +34,8 @@ export interface WorkerMemoryResult {
   /** Largest memory per duckdb_memory() tag seen while the Parquet engine held > 1 MiB, MiB. */
   parquet_engine_mb: Record<string, number>;
   parquet_memory_limit: string;
+  /** DUCKDB_JE_MALLOC_CONF the child ran with (what the dispatcher gives a worker; null: jemalloc's own). */
+  duckdb_allocator_conf: string | null;
 }
 
 const CHILD_FLAG = '--bench-worker-memory-child';
@@ -72,6 +75,7 @@ async function runChild(fixPath: string, stagingDir: string): Promise<Omit<Worke
       peak_rss_before_copy_mb: Math.round(beforeCopy / MiB),
       parquet_engine_mb: engine,
       parquet_memory_limit: process.env.WORKBENCH_PARQUET_MEMORY ?? 'default',
+      duckdb_allocator_conf: process.env.DUCKDB_JE_MALLOC_CONF ?? null,
     };
   } finally {
     clearInterval(timer);
@@ -97,6 +101,8 @@ export async function benchWorkerMemory(opts: { messages: number; json: boolean 
       fileURLToPath(import.meta.url),
       [CHILD_FLAG, ds.fixPath, path.join(tmp, 'staging')],
       'bench worker-memory: child',
+      // The environment the dispatcher gives a worker (its allocator setting moves the peak).
+      workerEnv(process.env),
     );
     const r: WorkerMemoryResult = { messages: ds.stats.messages, fix_mb: fixMb, ...child };
     log(`worker run ${r.run_s} s, ${r.valid_rows.toLocaleString('en-US')} valid order events; peak RSS ${r.peak_rss_mb} MiB (${r.peak_rss_before_copy_mb} MiB before the Parquet COPY); Parquet engine (limit ${r.parquet_memory_limit}): ${Object.entries(r.parquet_engine_mb).map(([k, v]) => `${k} ${v}`).join(', ')} MiB`);

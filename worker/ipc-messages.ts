@@ -82,6 +82,8 @@ export const runResultSchema = z
     /** Wall and CPU time of the worker's run, in ms (user + system, all threads). */
     run_ms: z.number().min(0).optional(),
     cpu_ms: z.number().min(0).optional(),
+    /** DUCKDB_JE_MALLOC_CONF the worker ran with (null: jemalloc's compiled-in options; lib/server/jobs/worker-env.ts). */
+    duckdb_allocator_conf: z.string().nullable().optional(),
   })
   .passthrough();
 export type WorkerRunResult = z.infer<typeof runResultSchema>;

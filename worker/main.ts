@@ -93,6 +93,7 @@ async function runJob(spec: JobSpec): Promise<void> {
       ...(peak !== null ? { peak_rss_mb: peak } : {}),
       run_ms: Math.round(performance.now() - startedAt),
       cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
+      duckdb_allocator_conf: process.env.DUCKDB_JE_MALLOC_CONF ?? null,
     } as never,
   });
 }

@@ -30,10 +30,12 @@ function engineCache(): EngineCache {
         // this caps its reader buffers and row group in memory. DuckDB's CSV reader keeps read
         // buffers while memory is free, so the process's peak follows this limit, not the data.
         // On a 5M-row fix_order_events range (`npm run bench -- worker-memory`) the worker peaked
-        // at 955–1,028 MiB with 512MB, 122,880-row groups and 64 MB read buffers; with row groups
-        // bounded by bytes and buffers by the longest line (parquet-sink.ts), at 806 MiB with
-        // 384MB and 733 with 320MB, in the same time. At 256MB the old COPY ran out of memory.
-        memory_limit: process.env.WORKBENCH_PARQUET_MEMORY ?? '320MB',
+        // at 955–1,028 MiB with 512MB, 122,880-row groups and 64 MB read buffers; with buffers
+        // bounded by the longest line and 69,632-row groups, at 806 MiB with 384MB and 733 with
+        // 320MB. Row groups are now 122,880 rows again (promotion writes those in parallel:
+        // parquet-sink.ts, rowGroupRowsFor): 896 MiB with 384MB, in the same time (65 s); with
+        // 320MB the reader was starved of buffers and the range took 83–84 s instead of 65–68.
+        memory_limit: process.env.WORKBENCH_PARQUET_MEMORY ?? '384MB',
         temp_directory: spillDir,
         // Rows keep file order in every Parquet file (lineage and result hashes rely on it).
         preserve_insertion_order: 'true',

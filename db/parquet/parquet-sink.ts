@@ -184,6 +184,12 @@ export async function createParquetSink(opts: ParquetSinkOptions): Promise<Parqu
  * by bytes, not rows: ROW_GROUP_TARGET_BYTES of staged text, at most DuckDB's default 122,880
  * rows, a multiple of DuckDB's 2,048-row vectors. (COPY's ROW_GROUP_SIZE_BYTES would do this, but
  * DuckDB applies it only without preserve_insertion_order, which the files need.)
+ *
+ * Why 122,880 matters: promotion inserts a file with one `INSERT … SELECT FROM read_parquet`,
+ * and DuckDB's batch insert writes each Parquet row group that fills a table row group (122,880
+ * rows) on the thread that read it, but merges smaller ones and writes them at the end, after
+ * the parallel part. A 495k-row file of FIX order events in 69,632-row groups took 3.4–3.5 s to
+ * insert; the same rows in 122,880-row groups 1.8–1.9 s (docs/performance.md, "Promotion").
  */
 export function rowGroupRowsFor(stagedBytes: number, rows: number): number {
   if (rows === 0 || stagedBytes === 0) return MAX_ROW_GROUP_ROWS;
@@ -192,11 +198,13 @@ export function rowGroupRowsFor(stagedBytes: number, rows: number): number {
 }
 
 /**
- * Measured on one 5M-row fix_order_events range (1.4 GB of FIX, ~720 staged bytes a row, so
- * 69,632-row groups): the COPY's column data and writer pages peaked at 94 + 99 MiB, against
- * 165 + 170 MiB with 122,880-row groups. See docs/performance.md, "Worker memory".
+ * 112 MiB of staged text gives rows of up to 955 bytes DuckDB's full 122,880 (a FIX order event
+ * stages about 710). Measured on one 5M-row fix_order_events range (`npm run bench --
+ * worker-memory --messages 5000000`): the COPY's column data and writer pages peak at 165 + 170
+ * MiB with 122,880-row groups (94 + 99 with the 48 MiB bound this replaced, 69,632-row groups),
+ * and the worker at 896 MiB with the engine's 384MB limit (parquet-engine.ts), 728–771 before.
  */
-const ROW_GROUP_TARGET_BYTES = 48 << 20;
+const ROW_GROUP_TARGET_BYTES = 112 << 20;
 const MAX_ROW_GROUP_ROWS = 122_880;
 const VECTOR_ROWS = 2_048;
 

@@ -85,25 +85,31 @@ describe('row groups bounded by staged bytes', () => {
   it('gives DuckDB\'s 122,880 rows to short rows, fewer (whole 2,048-row vectors) to long ones, at least one vector', () => {
     expect(rowGroupRowsFor(0, 0)).toBe(122_880);
     expect(rowGroupRowsFor(100 * 1_000_000, 1_000_000)).toBe(122_880); // 100 B a row
-    const rows = rowGroupRowsFor(880 * 5_000_000, 5_000_000); // ~880 B a row: a FIX order event
+    const rows = rowGroupRowsFor(2_000 * 5_000_000, 5_000_000); // 2 KB a row
     expect(rows % 2048).toBe(0);
-    expect(rows * 880).toBeLessThanOrEqual(48 << 20);
-    expect((rows + 2048) * 880).toBeGreaterThan(48 << 20);
+    expect(rows * 2_000).toBeLessThanOrEqual(112 << 20);
+    expect((rows + 2048) * 2_000).toBeGreaterThan(112 << 20);
     expect(rowGroupRowsFor(5_000_000 * 1000, 1000)).toBe(2048); // 5 MB a row
+  });
+
+  it('gives a FIX order event (about 710 staged bytes, up to 955) a whole table row group: promotion writes those in parallel', () => {
+    expect(rowGroupRowsFor(710 * 5_000_000, 5_000_000)).toBe(122_880);
+    expect(rowGroupRowsFor(955 * 5_000_000, 5_000_000)).toBe(122_880);
+    expect(rowGroupRowsFor(1_000 * 5_000_000, 5_000_000)).toBeLessThan(122_880);
   });
 
   it('writes the file with row groups of that size', async () => {
     const cols: SinkColumn[] = [{ name: 'id', duckdbType: 'BIGINT' }, { name: 'note', duckdbType: 'VARCHAR' }];
     const s = await createParquetSink({ filePath: path.join(dir, 'groups.parquet'), columns: cols });
-    const rows = Array.from({ length: 20_000 }, (_, i) => ({ id: String(i), note: 'n'.repeat(4000) }));
+    const rows = Array.from({ length: 12_000 }, (_, i) => ({ id: String(i), note: 'n'.repeat(10_000) }));
     await s.write(rows);
     await s.finish();
-    const expected = rowGroupRowsFor(20_000 * (4000 + String(19_999).length + 2), 20_000);
-    expect(expected).toBeLessThan(20_000);
+    const expected = rowGroupRowsFor(12_000 * (10_000 + String(11_999).length + 2), 12_000);
+    expect(expected).toBeLessThan(12_000);
     const sizes = await withParquetConnection(async (con) =>
       (await con.runAndReadAll(`SELECT DISTINCT row_group_id, row_group_num_rows::INTEGER AS n FROM parquet_metadata('${path.join(dir, 'groups.parquet')}') ORDER BY 1`)).getRowObjectsJS().map((r) => Number(r.n)),
     );
-    expect(sizes.reduce((a, b) => a + b, 0)).toBe(20_000);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(12_000);
     expect(sizes[0]).toBe(expected);
   });
 });

@@ -255,6 +255,7 @@ export async function combineRangeResults(input: CombineInput): Promise<WorkerRu
     peak_rss_mb: p.result.peak_rss_mb ?? null,
     run_ms: p.result.run_ms ?? null,
     cpu_ms: p.result.cpu_ms ?? null,
+    duckdb_allocator_conf: p.result.duckdb_allocator_conf ?? null,
   }));
   const manifest = {
     ...buildRunManifest({

@@ -118,7 +118,10 @@ export function jobMetrics(job: JobRow, result: WorkerRunResult, errorOutput: st
     // Worker processes of the attempt (one, or one per byte range) and their own peak RSS (E, issue 9).
     workers: Array.isArray(result.workers)
       ? result.workers
-      : [{ range: null, peak_rss_mb: result.peak_rss_mb ?? null, run_ms: result.run_ms ?? null, cpu_ms: result.cpu_ms ?? null }],
+      : [{
+          range: null, peak_rss_mb: result.peak_rss_mb ?? null, run_ms: result.run_ms ?? null, cpu_ms: result.cpu_ms ?? null,
+          duckdb_allocator_conf: result.duckdb_allocator_conf ?? null,
+        }],
   };
 }
 

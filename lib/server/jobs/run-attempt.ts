@@ -8,6 +8,7 @@ import {
   type WorkerProgress,
   type WorkerRunResult,
 } from '../../../worker/ipc-messages';
+import { workerEnv } from './worker-env';
 
 export type AttemptOutcome =
   | { kind: 'result'; result: WorkerRunResult }
@@ -38,6 +39,7 @@ export function runWorkerAttempt(opts: AttemptOptions): Promise<AttemptOutcome> 
     try {
       child = fork(opts.workerEntry, [], {
         execArgv: ['--import', 'tsx'],
+        env: workerEnv(process.env),
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         serialization: 'json',
       });
