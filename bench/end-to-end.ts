@@ -94,8 +94,9 @@ export interface BenchEndToEndResult {
   server_storage_read_mb: { first_round: number; second_round: number } | null;
   peak_rss_mb: { server: number | null; workers: (number | null)[]; sampled: ProcessPeak[] };
   /**
-   * DUCKDB_JE_MALLOC_CONF the server ran with (null: DuckDB's compiled-in jemalloc options). It moves their peak RSS and their time (docs/performance.md, "Memory of
-   * the server"), so a figure says which it was measured with.
+   * DUCKDB_JE_MALLOC_CONF the server ran with (null: DuckDB's compiled-in jemalloc options). It
+   * moves its peak RSS and its time (docs/performance.md, "Memory of the server"), so a figure
+   * says which it was measured with.
    */
   duckdb_allocator_conf: string | null;
   /** DUCKDB_JE_MALLOC_CONF the workers started with (lib/server/jobs/worker-env.ts). */

@@ -33,8 +33,9 @@ function engineCache(): EngineCache {
         // at 955–1,028 MiB with 512MB, 122,880-row groups and 64 MB read buffers; with buffers
         // bounded by the longest line and 69,632-row groups, at 806 MiB with 384MB and 733 with
         // 320MB. Row groups are now 122,880 rows again (promotion writes those in parallel:
-        // parquet-sink.ts, rowGroupRowsFor): 896 MiB with 384MB, in the same time (65 s); with
-        // 320MB the reader was starved of buffers and the range took 83–84 s instead of 65–68.
+        // parquet-sink.ts, rowGroupRowsFor): 896 MiB with 384MB, in the same time (65 s), and 570
+        // with the workers' allocator setting (lib/server/jobs/worker-env.ts); with 320MB the
+        // reader was starved of buffers and the range took 83–84 s instead of 65–68.
         memory_limit: process.env.WORKBENCH_PARQUET_MEMORY ?? '384MB',
         temp_directory: spillDir,
         // Rows keep file order in every Parquet file (lineage and result hashes rely on it).

@@ -202,7 +202,8 @@ export function rowGroupRowsFor(stagedBytes: number, rows: number): number {
  * stages about 710). Measured on one 5M-row fix_order_events range (`npm run bench --
  * worker-memory --messages 5000000`): the COPY's column data and writer pages peak at 165 + 170
  * MiB with 122,880-row groups (94 + 99 with the 48 MiB bound this replaced, 69,632-row groups),
- * and the worker at 896 MiB with the engine's 384MB limit (parquet-engine.ts), 728–771 before.
+ * and the worker at 896 MiB with the engine's 384MB limit (parquet-engine.ts), 728–771 before;
+ * at 570 MiB with the allocator setting workers start with (lib/server/jobs/worker-env.ts).
  */
 const ROW_GROUP_TARGET_BYTES = 112 << 20;
 const MAX_ROW_GROUP_ROWS = 122_880;
