@@ -5,9 +5,10 @@
 // staged text into Parquet, which frees and allocates its row group's memory over and over.
 // With jemalloc's compiled-in decay (1 s) the freed pages stay resident beside what DuckDB
 // counts: one 5M-message FIX range (`npm run bench -- worker-memory --messages 5000000`) peaked
-// at 896 MiB, and at 570 MiB with decay 0; its run took 71 s instead of 65. jemalloc reads
-// DUCKDB_JE_MALLOC_CONF when libduckdb loads, so it has to be in the environment the process
-// starts with (test/reliability/duckdb-allocator-env.test.ts checks the pinned build reads it).
+// at 866–896 MiB, and at 570–627 MiB with decay 0; its run took 3–9 % longer (66–71 s against
+// 63–65). jemalloc reads DUCKDB_JE_MALLOC_CONF when libduckdb loads, so it has to be in the
+// environment the process starts with (test/reliability/duckdb-allocator-env.test.ts checks the
+// pinned build reads it).
 // The server keeps DuckDB's default: there the decay costs 22–45 % more detection time
 // (docs/performance.md, "Memory of the server").
 
