@@ -212,7 +212,15 @@ export async function lifecycleCandidates(tx: Db, config: BreakConfig, stage: St
   await dropTempTables(tx, ['_bk_lc', '_bk_ev_want', '_bk_ev_found']);
 }
 
-const CANDIDATE_COLUMNS = ['class', 'match_key', 'session', 'chain_root', 'cl_ord_id', 'symbol', 'account', 'trade_date', 'notional', 'details', 'evidence'];
+/**
+ * The columns of _bk_lc: every field of a candidate (FoundBreak), checked by the compiler both
+ * ways (a field missing here, or a name that is not one, fails the type check).
+ */
+const CANDIDATE_COLUMNS = [
+  'class', 'match_key', 'session', 'chain_root', 'cl_ord_id', 'symbol', 'account', 'trade_date', 'notional', 'details', 'evidence',
+] as const satisfies readonly (keyof CandidateRow)[];
+const EVERY_CANDIDATE_FIELD: Exclude<keyof CandidateRow, (typeof CANDIDATE_COLUMNS)[number]> extends never ? true : never = true;
+void EVERY_CANDIDATE_FIELD;
 
 /** Renumbers $n placeholders to the positions of the parameters a statement actually uses. */
 function renumber(sql: string, params: string[]): string {
