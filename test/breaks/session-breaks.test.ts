@@ -86,6 +86,21 @@ describe.each([
     expect(b.evidence).toHaveLength(2);
   });
 
+  it('a gap names the first received of two messages with the number after it', async () => {
+    const s = new FixScenario();
+    heartbeats(s, 'them', 2);
+    s.setNextSeq('them', 5);
+    heartbeats(s, 'them', 1);
+    s.send('them', { msg_type: '0', msg_seq_num: '5' });
+    heartbeats(s, 'them', 1);
+    expect(await detect(s)).toEqual({ sequence_gap: 1, duplicate_seq_num: 1 });
+    const [gap] = await storedBreaks(t.db, 'sequence_gap');
+    expect(gap.details).toMatchObject({ from_seq: 3, to_seq: 4, next_seq_received: 5 });
+    expect(gap.evidence).toEqual([expect.objectContaining({ output: 'fix_session_events', message_index: 2 })]);
+    const [dup] = await storedBreaks(t.db, 'duplicate_seq_num');
+    expect(dup.evidence.map((e: { message_index: number }) => e.message_index)).toEqual([2, 3]);
+  });
+
   it('order messages count in the sequence too', async () => {
     const s = new FixScenario({ start: '2026-11-20T14:00:00Z' });
     s.order('A', { qty: '10', px: '1', tif: '1' });
