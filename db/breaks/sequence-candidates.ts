@@ -73,12 +73,15 @@ export const SEQUENCE_TEMP_TABLES = ['_bk_sq_files', '_bk_sq_dirs'];
 export function sequenceSql(hasSessionEvents: boolean, blockBits = SEQUENCE_BLOCK_BITS): string {
   if (!Number.isInteger(blockBits) || blockBits < 0 || blockBits > 40) throw new Error(`breaks.bad_block_bits: ${blockBits}`);
   // Only narrow rows (integers and flags) go through the windows: DuckDB's window operator and
-  // a materialized CTE carry every column they are given, and at 10M messages the session and
-  // direction strings, source hash and job id in every row made this statement take 36 s
-  // instead of 11. The strings and the evidence are joined back for the messages a break names.
+  // a materialized CTE carry every column they are given: at 10M messages, with the session and
+  // direction strings, source hash and job id in every row, this statement took 36 s (10.6 s
+  // without them). The strings and the evidence are joined back for the messages a break names.
   // o orders a direction's messages by (file start, file, message_index) without a sort of the
   // rows: file rank · 2^40 + message_index (message_index < 2^40).
-  return `${messagesSql(hasSessionEvents)}, ordered AS (
+  // Of the 10M-row CTEs only epochs is materialized: ordered and intervals are computed again by
+  // each of their two readers, which at 10M messages (1GB limit) took 8.8 s instead of 10.6 with
+  // all three held at once (and spilled).
+  return `${messagesSql(hasSessionEvents)}, ordered AS NOT MATERIALIZED (
   SELECT f.file_rank * 1099511627776 + m.message_index AS o, x.d, m.msg_seq_num,
     m.msg_type = '4' AND coalesce(m.gap_fill_flag, 'N') <> 'Y' AS is_reset,
     (m.msg_type = 'A' AND (m.reset_seq_num_flag = 'Y' OR m.msg_seq_num = 1)) OR (m.msg_type = '4' AND coalesce(m.gap_fill_flag, 'N') <> 'Y') AS starts_epoch,
@@ -108,7 +111,7 @@ export function sequenceSql(hasSessionEvents: boolean, blockBits = SEQUENCE_BLOC
   FROM ordered m JOIN epoch_base e ON e.d = m.d AND e.b = m.o >> ${blockBits} WHERE e.k > 0
 ), epoch_lo AS (
   SELECT d, epoch, arg_min(start_lo, o) AS lo FROM epochs GROUP BY 1, 2
-), intervals AS (
+), intervals AS NOT MATERIALIZED (
   SELECT d, epoch, msg_seq_num AS lo, hi, o FROM epochs WHERE NOT is_reset
   UNION ALL
   SELECT d, epoch, lo - 1, lo - 1, NULL FROM epoch_lo WHERE lo IS NOT NULL
