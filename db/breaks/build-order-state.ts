@@ -160,14 +160,19 @@ export async function buildChains(tx: Db): Promise<void> {
     FROM _bk_lab WHERE label IS NOT NULL GROUP BY 1, 2`);
   // counted: false for resends (PossDup or not) of an ExecID or of a request already seen: only
   // the first occurrence changes state. The first occurrence (lowest seq among the chained
-  // messages, seq being unique per session) comes from two narrow aggregates joined back,
-  // instead of window functions sorting every wide row.
-  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_first_exec AS
-    SELECT session, exec_id, min(seq) AS first_seq FROM _bk_lab
-    WHERE label IS NOT NULL AND msg_type = '8' AND exec_id IS NOT NULL AND exec_id <> '0' GROUP BY 1, 2`);
-  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_first_req AS
-    SELECT session, msg_type, cl_ord_id, min(seq) AS first_seq FROM _bk_lab
-    WHERE label IS NOT NULL AND msg_type IN ('D', 'F', 'G') AND cl_ord_id IS NOT NULL GROUP BY 1, 2, 3`);
+  // messages) comes from narrow aggregates joined back, instead of window functions sorting
+  // every wide row. Only the seq of each first occurrence is kept: seq is unique in the scope,
+  // so a message is the first of its (session, ExecID) or (session, MsgType, ClOrdID) group
+  // exactly when its seq is one of those minimums (a minimum is a member's seq, and a message
+  // is in one group). The two populations are disjoint (MsgType 8 against D, F, G), so one set
+  // serves both, and _bk_mk meets it in one integer join instead of two joins on strings
+  // (10M messages: 6.4 s for the set and _bk_mk against 8.4–8.9 s, the same rows).
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_first AS
+    SELECT min(seq) AS seq FROM _bk_lab
+    WHERE label IS NOT NULL AND msg_type = '8' AND exec_id IS NOT NULL AND exec_id <> '0' GROUP BY session, exec_id
+    UNION ALL
+    SELECT min(seq) FROM _bk_lab
+    WHERE label IS NOT NULL AND msg_type IN ('D', 'F', 'G') AND cl_ord_id IS NOT NULL GROUP BY session, msg_type, cl_ord_id`);
   // What a chained message gets from its chain, keyed by seq alone (unique in the scope: one file
   // position each), so that the wide rows meet one narrow table in one integer join. Joining the
   // wide rows with the label, root and first-occurrence tables in one statement ran out of the
@@ -175,14 +180,13 @@ export async function buildChains(tx: Db): Promise<void> {
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_mk AS
     SELECT l.seq, hash(l.session || '|' || r.chain_root) AS chain_key, r.chain_root,
       CASE
-        WHEN l.msg_type = '8' AND l.exec_id IS NOT NULL AND l.exec_id <> '0' THEN l.seq = fx.first_seq
-        WHEN l.msg_type IN ('D', 'F', 'G') AND l.cl_ord_id IS NOT NULL THEN l.seq = fq.first_seq
+        WHEN (l.msg_type = '8' AND l.exec_id IS NOT NULL AND l.exec_id <> '0')
+          OR (l.msg_type IN ('D', 'F', 'G') AND l.cl_ord_id IS NOT NULL) THEN f.seq IS NOT NULL
         ELSE true END AS counted
     FROM _bk_lab l JOIN _bk_root r ON r.session = l.session AND r.label = l.label
-    LEFT JOIN _bk_first_exec fx ON fx.session = l.session AND fx.exec_id = l.exec_id
-    LEFT JOIN _bk_first_req fq ON fq.session = l.session AND fq.msg_type = l.msg_type AND fq.cl_ord_id = l.cl_ord_id
+    LEFT JOIN _bk_first f ON f.seq = l.seq
     WHERE l.label IS NOT NULL`);
-  await dropTempTables(tx, ['_bk_edge', '_bk_node_next', '_bk_node', '_bk_oid', '_bk_lab', '_bk_root', '_bk_first_exec', '_bk_first_req']);
+  await dropTempTables(tx, ['_bk_edge', '_bk_node_next', '_bk_node', '_bk_oid', '_bk_lab', '_bk_root', '_bk_first']);
   // kind: what a message does to business state.
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_m AS
     WITH e AS (

@@ -137,6 +137,16 @@ describe('lifecycle classes', () => {
     expect(await detect(econ)).toEqual({ duplicate_exec_id: 1 });
   });
 
+  it('a resent NewOrderSingle does not count again: the chain keeps the quantity of its replace', async () => {
+    const s = new FixScenario();
+    const d = s.order('A', { qty: '100', px: '10' });
+    s.replaceRequest('A', 'A2', '200');
+    s.send('us', { ...d, poss_dup_flag: 'Y', msg_seq_num: d.msg_seq_num });
+    await detect(s);
+    const [chain] = await t.db.all<{ order_qty: string; message_count: number }>('SELECT order_qty::VARCHAR AS order_qty, message_count::INTEGER AS message_count FROM order_chains');
+    expect(chain).toEqual({ order_qty: '200.00000000', message_count: 3 });
+  });
+
   it('orphan_execution: a report for an unknown chain', async () => {
     const s = new FixScenario();
     s.order('A', { qty: '100', px: '10' });

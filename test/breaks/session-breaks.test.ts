@@ -98,7 +98,7 @@ describe.each([
     expect(gap.details).toMatchObject({ from_seq: 3, to_seq: 4, next_seq_received: 5 });
     expect(gap.evidence).toEqual([expect.objectContaining({ output: 'fix_session_events', message_index: 2 })]);
     const [dup] = await storedBreaks(t.db, 'duplicate_seq_num');
-    expect(dup.evidence.map((e: { message_index: number }) => e.message_index)).toEqual([2, 3]);
+    expect(dup.evidence.map((e) => e.message_index)).toEqual([2, 3]);
   });
 
   it('order messages count in the sequence too', async () => {
