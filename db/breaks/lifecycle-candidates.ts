@@ -118,8 +118,10 @@ FROM _bk_chain c JOIN (
     to_json(list(${msgRef('_bk_m')} ORDER BY seq))::VARCHAR AS evidence
   FROM _bk_m WHERE is_exec AND exec_id IS NOT NULL AND exec_id <> '0'
     -- Lists only for repeated ExecIDs: a list per ExecID over every report cannot spill to disk.
-    AND (session, exec_id) IN (SELECT session, exec_id FROM _bk_m WHERE is_exec AND exec_id IS NOT NULL AND exec_id <> '0'
-      GROUP BY 1, 2 HAVING count(*) > 1)
+    -- Repeated: an ExecID with a report that is not its first (counted is false exactly for
+    -- those, buildChains), found among the few such reports instead of by counting every ExecID.
+    AND (session, exec_id) IN (SELECT DISTINCT session, exec_id FROM _bk_m
+      WHERE is_exec AND NOT counted AND exec_id IS NOT NULL AND exec_id <> '0')
   GROUP BY 1, 2 HAVING count(*) > 1
     AND (count(DISTINCT concat_ws('|', coalesce(exec_type, ''), coalesce(last_qty::VARCHAR, ''), coalesce(last_px::VARCHAR, ''), coalesce(cl_ord_id, ''))) > 1
       OR count(*) FILTER (WHERE poss_dup_flag IS DISTINCT FROM 'Y') > 1)
