@@ -82,18 +82,19 @@ export function sequenceSql(hasSessionEvents: boolean, blockBits = SEQUENCE_BLOC
   // each of their two readers, which at 10M messages (1GB limit) took 8.8 s instead of 10.6 with
   // all three held at once (and spilled).
   return `${messagesSql(hasSessionEvents)}, ordered AS NOT MATERIALIZED (
-  SELECT f.file_rank * 1099511627776 + m.message_index AS o, x.d, m.msg_seq_num,
-    m.msg_type = '4' AND coalesce(m.gap_fill_flag, 'N') <> 'Y' AS is_reset,
-    (m.msg_type = 'A' AND (m.reset_seq_num_flag = 'Y' OR m.msg_seq_num = 1)) OR (m.msg_type = '4' AND coalesce(m.gap_fill_flag, 'N') <> 'Y') AS starts_epoch,
+  SELECT o, d, msg_seq_num, is_reset, is_reset OR logon_reset AS starts_epoch,
     -- The first number an epoch this message starts expects (its own, for any other message).
-    CASE WHEN m.msg_type = '4' AND coalesce(m.gap_fill_flag, 'N') <> 'Y' THEN m.new_seq_no
-      WHEN m.msg_type = 'A' AND (m.reset_seq_num_flag = 'Y' OR m.msg_seq_num = 1) THEN 1
-      ELSE m.msg_seq_num END AS start_lo,
+    CASE WHEN is_reset THEN new_seq_no WHEN logon_reset THEN 1 ELSE msg_seq_num END AS start_lo,
     -- The last number the message covers: a SequenceReset-GapFill covers [MsgSeqNum, NewSeqNo).
-    CASE WHEN m.msg_type = '4' AND m.new_seq_no > m.msg_seq_num THEN m.new_seq_no - 1 ELSE m.msg_seq_num END AS hi,
-    m.poss_dup_flag IS DISTINCT FROM 'Y' AS not_dup
-  FROM msgs m JOIN _bk_sq_files f USING (_cf_source_hash)
-  JOIN _bk_sq_dirs x ON x.cs = coalesce(m.sender_comp_id, '') AND x.ct = coalesce(m.target_comp_id, '')
+    CASE WHEN msg_type = '4' AND new_seq_no > msg_seq_num THEN new_seq_no - 1 ELSE msg_seq_num END AS hi,
+    not_dup
+  FROM (
+    SELECT f.file_rank * 1099511627776 + m.message_index AS o, x.d, m.msg_seq_num, m.msg_type, m.new_seq_no,
+      m.msg_type = '4' AND coalesce(m.gap_fill_flag, 'N') <> 'Y' AS is_reset,
+      m.msg_type = 'A' AND (m.reset_seq_num_flag = 'Y' OR m.msg_seq_num = 1) AS logon_reset,
+      m.poss_dup_flag IS DISTINCT FROM 'Y' AS not_dup
+    FROM msgs m JOIN _bk_sq_files f USING (_cf_source_hash)
+    JOIN _bk_sq_dirs x ON x.cs = coalesce(m.sender_comp_id, '') AND x.ct = coalesce(m.target_comp_id, ''))
 ), epoch_base AS (
   -- Epoch starts before each block of 2^blockBits positions of a direction (k: those in it). The
   -- running counts below are per (direction, block), plus this base: a window partitioned by
