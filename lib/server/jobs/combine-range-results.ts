@@ -130,6 +130,24 @@ async function mergeInto(db: Db, sources: string[], dest: string): Promise<void>
   await rename(tmp, dest);
 }
 
+/**
+ * What a worker process reports of itself (peak RSS, wall and CPU time, allocator setting), as a
+ * job's `metrics.workers[]` entry shows it: one place for the ranged and the single-worker entry.
+ */
+export function workerProcessFigures(result: WorkerRunResult): {
+  peak_rss_mb: number | null;
+  run_ms: number | null;
+  cpu_ms: number | null;
+  duckdb_allocator_conf: string | null;
+} {
+  return {
+    peak_rss_mb: result.peak_rss_mb ?? null,
+    run_ms: result.run_ms ?? null,
+    cpu_ms: result.cpu_ms ?? null,
+    duckdb_allocator_conf: result.duckdb_allocator_conf ?? null,
+  };
+}
+
 export async function combineRangeResults(input: CombineInput): Promise<WorkerRunResult> {
   const { spec, parts, errorOutput } = input;
   const staging = spec.stagingDir;
@@ -252,10 +270,7 @@ export async function combineRangeResults(input: CombineInput): Promise<WorkerRu
     start: p.range.start,
     end: p.range.end,
     messages: (p.result.parse_summary as { messages?: number } | null)?.messages ?? null,
-    peak_rss_mb: p.result.peak_rss_mb ?? null,
-    run_ms: p.result.run_ms ?? null,
-    cpu_ms: p.result.cpu_ms ?? null,
-    duckdb_allocator_conf: p.result.duckdb_allocator_conf ?? null,
+    ...workerProcessFigures(p.result),
   }));
   const manifest = {
     ...buildRunManifest({

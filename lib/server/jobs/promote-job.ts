@@ -36,7 +36,7 @@ import { duckdbTypeOf, type ContractDocument } from '../../contracts';
 import { appendAudit } from '../audit/append-audit';
 import type { WorkerRunResult } from '../../../worker/ipc-messages';
 import type { ContractSnapshot } from './approved-contracts';
-import { VALID_FILE_PATTERN } from './combine-range-results';
+import { VALID_FILE_PATTERN, workerProcessFigures } from './combine-range-results';
 import { assertOutputName, STAGED_FILES, stagingDirFor, warehouseDirFor } from './job-paths';
 import { discardStaging, rollForwardPromotion } from './roll-forward-promotion';
 import { faultPoint } from '../../../worker/fault-points';
@@ -118,10 +118,7 @@ export function jobMetrics(job: JobRow, result: WorkerRunResult, errorOutput: st
     // Worker processes of the attempt (one, or one per byte range) and their own peak RSS (E, issue 9).
     workers: Array.isArray(result.workers)
       ? result.workers
-      : [{
-          range: null, peak_rss_mb: result.peak_rss_mb ?? null, run_ms: result.run_ms ?? null, cpu_ms: result.cpu_ms ?? null,
-          duckdb_allocator_conf: result.duckdb_allocator_conf ?? null,
-        }],
+      : [{ range: null, ...workerProcessFigures(result) }],
   };
 }
 
