@@ -38,8 +38,9 @@ const SUMMARY = `'order_qty', ${v('c.order_qty')}, 'reported_cum_qty', ${v('c.re
 
 const EXPECTED_LEAVES = `CASE WHEN c.is_terminal THEN 0 ELSE greatest(c.order_qty - c.reported_cum_qty, 0) END`;
 
-const msgRef = (alias: string): string =>
-  `{'output': 'fix_order_events', 'source_hash': ${alias}._cf_source_hash, 'message_index': ${alias}.message_index, 'job_id': ${alias}._cf_job_id}`;
+/** A message's reference; `origin` is the alias of its lineage strings (_bk_origin for a _bk_m row). */
+const msgRef = (alias: string, origin = alias): string =>
+  `{'output': 'fix_order_events', 'source_hash': ${origin}._cf_source_hash, 'message_index': ${alias}.message_index, 'job_id': ${origin}._cf_job_id}`;
 
 /**
  * One SELECT per rule, each over _bk_chain. A chain-level break's evidence (the chain's messages)
@@ -115,8 +116,8 @@ FROM _bk_chain c JOIN (
     count(*) FILTER (WHERE poss_dup_flag IS DISTINCT FROM 'Y') AS without_poss_dup,
     count(DISTINCT concat_ws('|', coalesce(exec_type, ''), coalesce(last_qty::VARCHAR, ''), coalesce(last_px::VARCHAR, ''), coalesce(cl_ord_id, ''))) AS econ,
     arg_min(last_qty, seq) AS qty, arg_min(last_px, seq) AS px,
-    to_json(list(${msgRef('_bk_m')} ORDER BY seq))::VARCHAR AS evidence
-  FROM _bk_m WHERE is_exec AND exec_id IS NOT NULL AND exec_id <> '0'
+    to_json(list(${msgRef('_bk_m', 'o')} ORDER BY seq))::VARCHAR AS evidence
+  FROM _bk_m JOIN _bk_origin o USING (origin) WHERE is_exec AND exec_id IS NOT NULL AND exec_id <> '0'
     -- Lists only for repeated ExecIDs: a list per ExecID over every report cannot spill to disk.
     -- Repeated: an ExecID with a report that is not its first (counted is false exactly for
     -- those, buildChains), found among the few such reports instead of by counting every ExecID.
@@ -157,8 +158,8 @@ ${chainCandidate(
 )}
 FROM _bk_chain c JOIN (
   SELECT session, chain_root, coalesce(cl_ord_id, '') AS cl_ord_id, arg_min(ord_rej_reason, seq) AS reason, arg_min(text, seq) AS text,
-    to_json(list(${msgRef('_bk_m')} ORDER BY seq))::VARCHAR AS evidence
-  FROM _bk_m WHERE is_exec AND counted AND (ord_status = '8' OR exec_type = '8') GROUP BY 1, 2, 3
+    to_json(list(${msgRef('_bk_m', 'o')} ORDER BY seq))::VARCHAR AS evidence
+  FROM _bk_m JOIN _bk_origin o USING (origin) WHERE is_exec AND counted AND (ord_status = '8' OR exec_type = '8') GROUP BY 1, 2, 3
 ) r USING (session, chain_root)
 `,
   `
@@ -172,8 +173,8 @@ ${chainCandidate(
 FROM _bk_chain c JOIN (
   SELECT session, chain_root, coalesce(cl_ord_id, '') AS cl_ord_id, arg_min(cxl_rej_reason, seq) AS reason,
     arg_min(cxl_rej_response_to, seq) AS response_to, arg_min(text, seq) AS text,
-    to_json(list(${msgRef('_bk_m')} ORDER BY seq))::VARCHAR AS evidence
-  FROM _bk_m WHERE msg_type = '9' AND counted GROUP BY 1, 2, 3
+    to_json(list(${msgRef('_bk_m', 'o')} ORDER BY seq))::VARCHAR AS evidence
+  FROM _bk_m JOIN _bk_origin o USING (origin) WHERE msg_type = '9' AND counted GROUP BY 1, 2, 3
 ) r USING (session, chain_root)
 `,
   `
@@ -204,8 +205,8 @@ export async function lifecycleCandidates(tx: Db, config: BreakConfig, stage: St
   // ORDER BY of the row id took 11.7–16 s at 10M messages; finding the evidence, 1.3 s).
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_ev_want AS SELECT DISTINCT session, chain_root FROM _bk_lc WHERE evidence IS NULL`);
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_ev_found AS
-    SELECT m.session, m.chain_root, to_json(list(${msgRef('m')} ORDER BY m.seq)[1:200])::VARCHAR AS evidence
-    FROM _bk_m m SEMI JOIN _bk_ev_want w ON w.session = m.session AND w.chain_root = m.chain_root
+    SELECT m.session, m.chain_root, to_json(list(${msgRef('m', 'o')} ORDER BY m.seq)[1:200])::VARCHAR AS evidence
+    FROM _bk_m m JOIN _bk_origin o ON o.origin = m.origin SEMI JOIN _bk_ev_want w ON w.session = m.session AND w.chain_root = m.chain_root
     GROUP BY 1, 2`);
   await tx.run(`UPDATE _bk_lc SET evidence = f.evidence FROM _bk_ev_found f
     WHERE _bk_lc.evidence IS NULL AND f.session = _bk_lc.session AND f.chain_root = _bk_lc.chain_root`);

@@ -56,6 +56,11 @@ describe('drill-down messages from the packed copy', () => {
       cum_qty: '0', leaves_qty: '100', avg_px: '0', transact_time: '2026-11-20T14:00:05.123456Z',
       text: 'quote " backslash \\ tab \t newline \n unicode ü € 😀 and [1, null]',
     });
+    // Ids detection normalises (trimmed; an OrderID placeholder is no OrderID) are shown as received.
+    s.send('them', {
+      msg_type: '8', cl_ord_id: 'Q1', order_id: 'NONE', exec_id: 'E-ST', exec_ref_id: ' E1', exec_type: 'I', ord_status: '0', side: '1',
+      symbol: 'IBM', cum_qty: '0', leaves_qty: '100', avg_px: '0', transact_time: '2026-11-20T14:00:06Z',
+    });
     s.fill('Q1', '99.99999999', '12.3456789');
     await s.load(t.db);
     await detectBreaks(t.db, { asOf: '2026-11-24' });
@@ -65,6 +70,28 @@ describe('drill-down messages from the packed copy', () => {
     expect(ack.text).toBe('quote " backslash \\ tab \t newline \n unicode ü € 😀 and [1, null]');
     expect(ack.transact_time).toBe('2026-11-20T14:00:05.123456Z');
     expect(ack.last_qty).toBeNull();
+    const status = packed.find((m) => m.exec_id === 'E-ST')!;
+    expect([status.order_id, status.exec_ref_id]).toEqual(['NONE', ' E1']);
+    const { packed: all, fromRows } = await bothPaths();
+    expectSame(all, fromRows);
+  });
+
+  it('keep the lineage of each message where one job holds rows of two contracts (a quarantine replay)', async () => {
+    const s = new FixScenario();
+    s.order('R1', { qty: '100', px: '10' });
+    s.fill('R1', '40', '10');
+    s.fill('R1', '60', '10');
+    await s.load(t.db);
+    // A replay writes the rows it recovers under the job that first read them, with the amended
+    // contract's hash (lib/server/contracts/replay-quarantine.ts): one job, two contract hashes.
+    await t.db.run(`UPDATE fix_order_events SET _cf_contract_hash = 'amended-contract', _cf_parser_version = '9.9.9'
+      WHERE message_index = (SELECT max(message_index) FROM fix_order_events)`);
+    await detectBreaks(t.db, { asOf: '2026-11-24' });
+    const [c] = await chainsOf(t.db, 'R1');
+    const packed = await chainMessages(t.db, c.session, c.chain_root);
+    expect(new Set(packed.map((m) => m.job_id)).size).toBe(1);
+    expect(packed.map((m) => m.contract_hash === 'amended-contract')).toEqual(packed.map((_, i) => i === packed.length - 1));
+    expect(packed[packed.length - 1].parser_version).toBe('9.9.9');
     const { packed: all, fromRows } = await bothPaths();
     expectSame(all, fromRows);
   });
