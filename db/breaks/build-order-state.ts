@@ -248,12 +248,17 @@ export async function buildChains(tx: Db): Promise<void> {
  * LastQty/LastPx. Only counted messages take part.
  */
 export async function buildFills(tx: Db): Promise<void> {
+  // The counted busts and corrections that refer to an execution, a few: the walk below joins
+  // these instead of _bk_m, which each round of the recursion would scan whole (at 10M messages
+  // _bk_m is spilled, and the statement took 3.8 s against 0.09 at 1M).
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_acts AS
+    SELECT session, eid, exec_ref_id, kind FROM _bk_m WHERE counted AND kind IN ('bust', 'correct') AND exec_ref_id IS NOT NULL`);
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_act AS
     WITH RECURSIVE walk(session, eid, root, depth) AS (
-      SELECT session, eid, exec_ref_id, 1 FROM _bk_m WHERE counted AND kind IN ('bust', 'correct') AND exec_ref_id IS NOT NULL
+      SELECT session, eid, exec_ref_id, 1 FROM _bk_acts
       UNION ALL
       SELECT w.session, w.eid, a.exec_ref_id, w.depth + 1
-      FROM walk w JOIN _bk_m a ON a.session = w.session AND a.eid = w.root AND a.counted AND a.kind = 'correct' AND a.exec_ref_id IS NOT NULL
+      FROM walk w JOIN _bk_acts a ON a.session = w.session AND a.eid = w.root AND a.kind = 'correct'
       WHERE w.depth < 8
     ), roots AS (SELECT session, eid, arg_max(root, depth) AS root FROM walk GROUP BY 1, 2)
     SELECT r.session, r.root,
@@ -272,7 +277,7 @@ export async function buildFills(tx: Db): Promise<void> {
     FROM _bk_m f JOIN _bk_origin o ON o.origin = f.origin LEFT JOIN _bk_act a ON a.session = f.session AND a.root = f.eid
     WHERE f.counted AND f.kind = 'fill' AND coalesce(a.last_kind, 'fill') <> 'bust'
       AND (CASE WHEN a.last_kind = 'correct' THEN coalesce(a.last_qty, f.last_qty) ELSE f.last_qty END) > 0`);
-  await dropTempTables(tx, ['_bk_act']);
+  await dropTempTables(tx, ['_bk_acts', '_bk_act']);
 }
 
 /**

@@ -296,6 +296,37 @@ describe('edge cases of real engines', () => {
     ]);
   });
 
+  it('a correction of a correction gives the fill the quantity, price and ExecID of the last correction', async () => {
+    const s = new FixScenario();
+    s.order('A', { qty: '100', px: '10' });
+    s.ack('A');
+    const first = s.fill('A', '40', '10');
+    const c1 = s.correct('A', first, '30', '10.1');
+    const c2 = s.correct('A', c1, '35', '10.2');
+    s.fill('A', '65', '10');
+    expect(await detect(s)).toEqual({});
+    const fills = await t.db.all<{ last_qty: string; last_px: string; exec_id: string; current_exec_id: string }>(
+      'SELECT * FROM order_fills ORDER BY chain_fill_ordinal');
+    expect(fills.map((f) => [f.exec_id, f.current_exec_id, f.last_qty, f.last_px])).toEqual([
+      [first.exec_id, c2.exec_id, '35.00000000', '10.2000000000'],
+      ['E5', 'E5', '65.00000000', '10.0000000000'],
+    ]);
+  });
+
+  it('a bust of a correction of a correction removes the fill it goes back to', async () => {
+    const s = new FixScenario();
+    s.order('A', { qty: '100', px: '10' });
+    s.ack('A');
+    const first = s.fill('A', '40', '10');
+    const c1 = s.correct('A', first, '30', '10.1');
+    const c2 = s.correct('A', c1, '35', '10.2');
+    s.bust('A', c2);
+    s.fill('A', '100', '10');
+    expect(await detect(s)).toEqual({});
+    const fills = await t.db.all<{ exec_id: string; last_qty: string }>('SELECT * FROM order_fills ORDER BY chain_fill_ordinal');
+    expect(fills.map((f) => [f.exec_id, f.last_qty])).toEqual([['E6', '100.00000000']]);
+  });
+
   it('a report without ClOrdID joins its chain through OrderID', async () => {
     const s = new FixScenario();
     s.order('A', { qty: '100', px: '10' });
