@@ -60,7 +60,7 @@ export interface DetectBreaksResult extends WriteResult {
 
 const TEMP_TABLES = [
   '_bk_scope', '_bk_files', '_bk_latest', '_bk_filerank', '_bk_ev', '_bk_edge', '_bk_node', '_bk_node_next', '_bk_oid', '_bk_lab', '_bk_root', '_bk_first', '_bk_mk', '_bk_origin', '_bk_m', '_bk_acts', '_bk_act', '_bk_fill', '_bk_ofn', '_bk_mem',
-  '_bk_fsum', '_bk_chain', '_bk_lc', '_bk_ev_want', '_bk_ev_found', '_bk_sess_d', '_bk_cf', '_bk_cf_chain', '_bk_of_u', '_bk_cf_u', '_bk_match', '_bk_mf', '_bk_mj', '_bk_diff', '_bk_new', '_bk_write',
+  '_bk_fsum', '_bk_chain', '_bk_lc', '_bk_ev_want', '_bk_ev_found', '_bk_sess_d', '_bk_cf', '_bk_cf_chain', '_bk_of', '_bk_of_u', '_bk_cf_u', '_bk_match', '_bk_mf', '_bk_mj', '_bk_diff', '_bk_new', '_bk_write',
   ...SEQUENCE_TEMP_TABLES,
 ];
 
@@ -154,7 +154,7 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
       });
     } finally {
       for (const t of TEMP_TABLES) await held.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
-      for (const v of ['_bk_src_orders', '_bk_src_sessions', '_bk_of']) await held.run(`DROP VIEW IF EXISTS ${v}`).catch(() => undefined);
+      for (const v of ['_bk_src_orders', '_bk_src_sessions']) await held.run(`DROP VIEW IF EXISTS ${v}`).catch(() => undefined);
     }
   });
   // A pass deletes and rewrites the derived tables (chains, their messages, fills) and updates
