@@ -14,6 +14,17 @@ function logon(s: FixScenario): void {
   s.send('them', { msg_type: 'A', reset_seq_num_flag: 'Y', heart_bt_int: '30' });
 }
 
+/** Order A (100 @ 10) whose first fill (40 @ 10) is corrected (30 @ 10.1), and that correction again (35 @ 10.2). */
+function correctedTwice() {
+  const s = new FixScenario();
+  s.order('A', { qty: '100', px: '10' });
+  s.ack('A');
+  const first = s.fill('A', '40', '10');
+  const c1 = s.correct('A', first, '30', '10.1');
+  const c2 = s.correct('A', c1, '35', '10.2');
+  return { s, first, c2 };
+}
+
 describe('a clean log', () => {
   it('gives zero breaks: fills, a cancel, a replace, a reject-free day', async () => {
     const s = new FixScenario();
@@ -297,12 +308,7 @@ describe('edge cases of real engines', () => {
   });
 
   it('a correction of a correction gives the fill the quantity, price and ExecID of the last correction', async () => {
-    const s = new FixScenario();
-    s.order('A', { qty: '100', px: '10' });
-    s.ack('A');
-    const first = s.fill('A', '40', '10');
-    const c1 = s.correct('A', first, '30', '10.1');
-    const c2 = s.correct('A', c1, '35', '10.2');
+    const { s, first, c2 } = correctedTwice();
     s.fill('A', '65', '10');
     expect(await detect(s)).toEqual({});
     const fills = await t.db.all<{ last_qty: string; last_px: string; exec_id: string; current_exec_id: string }>(
@@ -314,12 +320,7 @@ describe('edge cases of real engines', () => {
   });
 
   it('a bust of a correction of a correction removes the fill it goes back to', async () => {
-    const s = new FixScenario();
-    s.order('A', { qty: '100', px: '10' });
-    s.ack('A');
-    const first = s.fill('A', '40', '10');
-    const c1 = s.correct('A', first, '30', '10.1');
-    const c2 = s.correct('A', c1, '35', '10.2');
+    const { s, c2 } = correctedTwice();
     s.bust('A', c2);
     s.fill('A', '100', '10');
     expect(await detect(s)).toEqual({});
