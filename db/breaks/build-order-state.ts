@@ -1,7 +1,7 @@
 import type { Db } from '../open';
 import { chainMessageCellsSql } from './chain-message-cells';
 import type { OrderStateSources } from './counterparty-candidates';
-import { id, JOB_IDS_SQL, orderIdSql, SESSION_SQL, SIDE_WORD_SQL, TERMINAL_STATUSES_SQL, textOfSql } from './sql-fragments';
+import { filePositionSql, id, JOB_IDS_SQL, orderIdSql, SESSION_SQL, SIDE_WORD_SQL, TERMINAL_STATUSES_SQL, textOfSql } from './sql-fragments';
 
 // Builds, in temp tables (committed one by one: DuckDB scans those in parallel), the business
 // state of every order chain of the sessions in scope:
@@ -46,7 +46,7 @@ export async function buildScope(tx: Db, input: ScopeInput): Promise<number> {
 const EVENTS_FROM = `_bk_src_orders b JOIN _bk_filerank f USING (_cf_source_hash)
   LEFT JOIN _bk_latest l ON f.multi AND l._cf_source_hash = b._cf_source_hash AND l.message_index = b.message_index`;
 const EVENTS_WHERE = `${SESSION_SQL} IN (SELECT session FROM _bk_scope) AND (NOT f.multi OR b._cf_job_id = l.job)`;
-const SEQ_SQL = 'f.file_rank * 1099511627776 + b.message_index + 1';
+const SEQ_SQL = `${filePositionSql('f.file_rank', 'b.message_index')} + 1`;
 
 /**
  * Order events of the scope sessions, deduplicated by file position and ordered.

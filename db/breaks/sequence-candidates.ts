@@ -2,7 +2,7 @@ import type { Db } from '../open';
 import type { CandidateRow, StageCandidates } from './candidate-row';
 import { dropTempTables } from './build-order-state';
 import { readInChunks } from './read-in-chunks';
-import { SESSION_SQL } from './sql-fragments';
+import { filePositionSql, SESSION_SQL } from './sql-fragments';
 
 // Session-level breaks: sequence_gap and duplicate_seq_num, per direction (Sender→Target) of each
 // scope session, over order and session messages together (MsgSeqNum counts every message).
@@ -89,7 +89,7 @@ export function sequenceSql(hasSessionEvents: boolean, blockBits = SEQUENCE_BLOC
     CASE WHEN msg_type = '4' AND new_seq_no > msg_seq_num THEN new_seq_no - 1 ELSE msg_seq_num END AS hi,
     not_dup
   FROM (
-    SELECT f.file_rank * 1099511627776 + m.message_index AS o, x.d, m.msg_seq_num, m.msg_type, m.new_seq_no,
+    SELECT ${filePositionSql('f.file_rank', 'm.message_index')} AS o, x.d, m.msg_seq_num, m.msg_type, m.new_seq_no,
       m.msg_type = '4' AND coalesce(m.gap_fill_flag, 'N') <> 'Y' AS is_reset,
       m.msg_type = 'A' AND (m.reset_seq_num_flag = 'Y' OR m.msg_seq_num = 1) AS logon_reset,
       m.poss_dup_flag IS DISTINCT FROM 'Y' AS not_dup
@@ -139,7 +139,7 @@ export function sequenceSql(hasSessionEvents: boolean, blockBits = SEQUENCE_BLOC
 ), evidence AS (
   -- The messages a break names, read again from the source (a semi join: the few o are hashed).
   SELECT m.* FROM (
-    SELECT f.file_rank * 1099511627776 + m.message_index AS o, m.output, m._cf_source_hash, m.message_index, m._cf_job_id,
+    SELECT ${filePositionSql('f.file_rank', 'm.message_index')} AS o, m.output, m._cf_source_hash, m.message_index, m._cf_job_id,
       m.sending_time, m.msg_type
     FROM msgs m JOIN _bk_sq_files f USING (_cf_source_hash)) m
   SEMI JOIN named USING (o)

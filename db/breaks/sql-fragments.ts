@@ -7,6 +7,13 @@ export const SESSION_SQL = `CASE WHEN coalesce(sender_comp_id, '') <= coalesce(t
   THEN coalesce(sender_comp_id, '') || '|' || coalesce(target_comp_id, '')
   ELSE coalesce(target_comp_id, '') || '|' || coalesce(sender_comp_id, '') END`;
 
+/**
+ * A message's position across files: file rank · 2^40 + message_index, which orders messages by
+ * (file, message_index) without a sort of the rows (message_index < 2^40). Detection's seq and
+ * the sequence step's order both use it.
+ */
+export const filePositionSql = (fileRank: string, messageIndex: string): string => `${fileRank} * 1099511627776 + ${messageIndex}`;
+
 /** An identifier cell: blank → NULL. */
 export const id = (col: string): string => `NULLIF(trim(${col}), '')`;
 
