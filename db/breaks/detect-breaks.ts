@@ -56,6 +56,13 @@ export interface DetectBreaksResult extends WriteResult {
   found: number;
   /** The drill-down tables read back into the page cache after the pass (null: in memory, or it failed). */
   prewarm: PrewarmResult | null;
+  /**
+   * Wall time of each step (ms), in the order they ran: 'lock' (the wait for the database's
+   * writer), the steps of onStep, and 'commit' (the
+   * transaction's end), 'cleanup' (its temp tables dropped) and 'checkpoint'. Recorded on the
+   * jobs of a server's pass (breaks_steps_ms), where it can differ from a pass run alone.
+   */
+  stepsMs: Record<string, number>;
 }
 
 const TEMP_TABLES = [
@@ -72,6 +79,14 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
   const asOf = opts.asOf ?? DateTime.utc().toISODate()!;
   const jobIds = opts.jobIds ?? null;
   const runLabel = jobIds ? `jobs ${jobIds.join(', ')}` : 'full run';
+  const stepsMs: Record<string, number> = {};
+  let last = Date.now();
+  const lap = (name: string): void => {
+    const now = Date.now();
+    stepsMs[name] = now - last;
+    opts.onStep?.(name, now - last);
+    last = now;
+  };
 
   // The pass holds one connection and the write lock throughout (exclusive): no promotion or
   // other transaction changes the warehouse while it reads it, so its steps see one state of
@@ -81,6 +96,7 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
   // what readers see change: the derived tables, the session candidates, the matches and the
   // breaks. Everything else reads committed temp tables (and the persisted rows outside the scope).
   const result = await db.exclusive(async (held) => {
+    lap('lock');
     const hasOrders = await tableExists(held, 'fix_order_events');
     const hasSessionEvents = await tableExists(held, 'fix_session_events');
     const hasConfirmations = await tableExists(held, 'confirmations');
@@ -100,7 +116,6 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
     let sessions = 0;
     let chains = 0;
     let fills = 0;
-    let last = Date.now();
     const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
       let result: T;
       try {
@@ -110,9 +125,7 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
         // out-of-memory error says nothing of where. The error itself is kept as it is.
         throw e instanceof Error ? Object.assign(e, { detectionStep: name }) : e;
       }
-      const now = Date.now();
-      opts.onStep?.(name, now - last);
-      last = now;
+      lap(name);
       return result;
     };
     try {
@@ -134,7 +147,7 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
       // Before the transaction too: it reads the fills and members as the pass will leave them.
       const sources = hasOrders ? orderStateAfterPass(jobIds === null) : { fills: 'order_fills', members: 'order_chain_members' };
       if (hasConfirmations) await step('counterparty', () => counterpartyCandidates(held, config, sources, stageFound));
-      return await held.transaction(async (tx) => {
+      const passed = await held.transaction(async (tx) => {
         if (hasOrders) {
           await step('persist', () => persistOrderState(tx, jobIds === null));
           // The wide temp tables go now (at 10M messages they are gigabytes of spill files).
@@ -149,12 +162,15 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
           scopedSessionsOf: jobIds ? sessionFamilies : [],
           runLabel,
         }));
-        const out: DetectBreaksResult = { ...written, sessions, chains, fills, byClass, found, prewarm: null };
+        const out: DetectBreaksResult = { ...written, sessions, chains, fills, byClass, found, prewarm: null, stepsMs };
         return out;
       });
+      lap('commit');
+      return passed;
     } finally {
       for (const t of TEMP_TABLES) await held.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
       for (const v of ['_bk_src_orders', '_bk_src_sessions']) await held.run(`DROP VIEW IF EXISTS ${v}`).catch(() => undefined);
+      lap('cleanup');
     }
   });
   // A pass deletes and rewrites the derived tables (chains, their messages, fills) and updates
@@ -164,10 +180,10 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
   // checkpoints later on its own. (DuckDB 1.5 checkpoints here even with other transactions open,
   // reading or writing: tried on 2026-11-26, the WAL was empty afterwards.)
   await db.run('CHECKPOINT').catch(() => undefined);
+  lap('checkpoint');
   // After the checkpoint, so that the blocks read are the tables' final ones. Best effort: a
   // failure costs the first drill-downs their speed, nothing else.
-  const checkpointed = Date.now();
   result.prewarm = await prewarmDrillDownTables(db).catch(() => null);
-  opts.onStep?.('prewarm', Date.now() - checkpointed);
+  lap('prewarm');
   return result;
 }

@@ -30,7 +30,7 @@ async function job(id: string): Promise<void> {
 }
 
 /** Runs one pass over `id` with `detect` and returns how often it was called. */
-async function pass(id: string, detect: () => Promise<{ prewarm?: PrewarmResult | null } | void>): Promise<number> {
+async function pass(id: string, detect: () => Promise<{ prewarm?: PrewarmResult | null; stepsMs?: Record<string, number> } | void>): Promise<number> {
   let calls = 0;
   const queue = new BreakDetectionQueue(env.db, undefined, () => false, 0, {
     retryDelayMs: 10,
@@ -67,6 +67,18 @@ describe('a break-detection pass refused for memory', () => {
     const view = breakDetectionView((await getJob(env.db, 'j-retry-fail'))!);
     expect(view?.state).toBe('failed');
     expect(view?.error).toMatch(/^chains: Out of Memory Error/);
+  });
+
+  it('a later pass replaces the recorded step times whole, and a failed one removes them', async () => {
+    await job('j-steps');
+    await pass('j-steps', async () => ({ stepsMs: { scope: 1, counterparty: 2 } }));
+    expect((await getJob(env.db, 'j-steps'))!.metrics?.breaks_steps_ms).toEqual({ scope: 1, counterparty: 2 });
+    await pass('j-steps', async () => ({ stepsMs: { scope: 3 } }));
+    expect((await getJob(env.db, 'j-steps'))!.metrics?.breaks_steps_ms).toEqual({ scope: 3 });
+    await pass('j-steps', async () => {
+      throw new Error('Binder Error: Referenced column "x" not found');
+    });
+    expect((await getJob(env.db, 'j-steps'))!.metrics).not.toHaveProperty('breaks_steps_ms');
   });
 
   it('any other failure is recorded at once, without a second attempt', async () => {

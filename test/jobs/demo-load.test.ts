@@ -47,6 +47,11 @@ describe('demo data on first start', () => {
     for (const id of first.jobIds) {
       const job = await waitForJob(env.db, id, (j) => typeof j.metrics?.breaks_detected_at === 'string', 10_000);
       expect(job.metrics).toMatchObject({ breaks_detect_ms: expect.any(Number), rows: expect.any(Number) });
+      // And each step's wall time in the server, in the order the steps ran.
+      const steps = job.metrics?.breaks_steps_ms as Record<string, number>;
+      expect(Object.keys(steps)).toEqual(['lock', 'scope', 'events', 'chains', 'fills', 'summary', 'lifecycle', 'stage', 'counterparty',
+        'persist', 'sequence', 'matches', 'write', 'commit', 'cleanup', 'checkpoint', 'prewarm']);
+      for (const ms of Object.values(steps)) expect(ms).toBeGreaterThanOrEqual(0);
       expect(job.metrics).not.toHaveProperty('breaks_error');
     }
 

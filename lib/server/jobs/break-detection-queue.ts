@@ -35,7 +35,7 @@ export interface BreakDetectionQueueOptions {
   /** Pause before a pass refused for memory is tried again (default 5 s). */
   retryDelayMs?: number;
   /** The pass itself (default detectBreaks; tests give it DuckDB's real errors to throw). */
-  detect?: (db: Db, opts: { jobIds: string[] }) => Promise<{ prewarm?: PrewarmResult | null } | void>;
+  detect?: (db: Db, opts: { jobIds: string[] }) => Promise<{ prewarm?: PrewarmResult | null; stepsMs?: Record<string, number> } | void>;
 }
 
 export class BreakDetectionQueue {
@@ -72,7 +72,9 @@ export class BreakDetectionQueue {
    * pass removes an earlier error): the job page and API show when its breaks were detected, and
    * the end-to-end benchmark waits for it. A failure to record is logged only.
    */
-  private async recordPass(jobIds: string[], ms: number, error: unknown, attempts: number, prewarm: PrewarmResult | null): Promise<void> {
+  private async recordPass(
+    jobIds: string[], ms: number, error: unknown, attempts: number, prewarm: PrewarmResult | null, stepsMs: Record<string, number> | null,
+  ): Promise<void> {
     const patch = JSON.stringify({
       breaks_detected_at: new Date().toISOString(),
       breaks_detect_ms: Math.round(ms),
@@ -81,10 +83,14 @@ export class BreakDetectionQueue {
       breaks_attempts: attempts > 1 ? attempts : null,
       // The drill-down tables read back into the page cache at the end of the pass (in breaks_detect_ms).
       breaks_prewarm: prewarm ? { mb: Math.round(prewarm.bytes / 1e5) / 10, ms: prewarm.ms } : null,
+      // Each step's wall time in the server (the successful attempt's), beside other work: where a
+      // pass in the server is slower than one alone, this says in which step.
+      breaks_steps_ms: stepsMs,
     });
     try {
       await this.db.run(
-        `UPDATE jobs SET metrics = json_merge_patch(COALESCE(metrics, '{}'), ?::JSON)::VARCHAR WHERE id IN (${jobIds.map(() => '?').join(', ')})`,
+        // breaks_steps_ms is replaced whole (a merge would keep an earlier pass's other steps).
+        `UPDATE jobs SET metrics = json_merge_patch(json_merge_patch(COALESCE(metrics, '{}'), '{"breaks_steps_ms": null}'), ?::JSON)::VARCHAR WHERE id IN (${jobIds.map(() => '?').join(', ')})`,
         [patch, ...jobIds],
       );
     } catch (e) {
@@ -102,12 +108,14 @@ export class BreakDetectionQueue {
         let error: unknown = null;
         let attempts = 0;
         let prewarm: PrewarmResult | null = null;
+        let stepsMs: Record<string, number> | null = null;
         const startedAt = performance.now();
         for (;;) {
           attempts++;
           try {
             const result = await this.detect(this.db, { jobIds });
             prewarm = result?.prewarm ?? null;
+            stepsMs = result?.stepsMs ?? null;
             error = null;
             break;
           } catch (e) {
@@ -118,7 +126,7 @@ export class BreakDetectionQueue {
             await new Promise((r) => setTimeout(r, this.retryDelayMs));
           }
         }
-        await this.recordPass(jobIds, performance.now() - startedAt, error, attempts, prewarm);
+        await this.recordPass(jobIds, performance.now() - startedAt, error, attempts, prewarm, stepsMs);
         this.onPass?.(jobIds, error);
       }
     } finally {
