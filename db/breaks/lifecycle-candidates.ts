@@ -97,9 +97,10 @@ ${chainCandidate(
   'f.qty::DECIMAL(28,8) * coalesce(f.px, c.px_ref)',
   'f.exec_id',
   `to_json([{'output': 'fix_order_events', 'source_hash': c.terminal_report.source_hash,
-    'message_index': c.terminal_report.message_index, 'job_id': c.terminal_report.job_id}, ${msgRef('f')}])::VARCHAR`,
+    'message_index': c.terminal_report.message_index, 'job_id': c.terminal_report.job_id}, ${msgRef('f', 'fo')}])::VARCHAR`,
 )}
 FROM _bk_chain c JOIN _bk_fill f ON f.session = c.session AND f.chain_root = c.chain_root AND f.seq > c.terminal_seq
+  JOIN _bk_origin fo ON fo.origin = f.origin
 WHERE c.terminal_seq IS NOT NULL
 `,
   `

@@ -30,8 +30,8 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-describe('the drill-down copy of the messages', () => {
-  it('is stored in (chain_key, seq) order over many row groups read by several threads', async () => {
+describe('the drill-down copies of the messages and fills', () => {
+  it('are stored in chain-key order over many row groups read by several threads', async () => {
     const ds = await generateDataset({ orders: ORDERS, seed: 5, outDir: path.join(t.dir, 'gen') });
     await stageAndLoad(t.db, t.dir, ds.fixPath, 'fix', 'job-fix');
     expect((await t.db.all<{ t: string }>(`SELECT current_setting('threads')::VARCHAR AS t`))[0].t).toBe('4');
@@ -43,5 +43,16 @@ describe('the drill-down copy of the messages', () => {
         FROM order_chain_messages)`);
     expect(Number(r.groups)).toBeGreaterThanOrEqual(3);
     expect(r.unsorted).toBe('0');
+    // The fills likewise, in (chain_key, chain_fill_ordinal) order: sorted with their origin number,
+    // their lineage strings taken after the sort.
+    const [f] = await t.db.all<{ n: string; groups: string; unsorted: string; lineage: string }>(`SELECT count(*)::VARCHAR AS n,
+        (max(rowid) // 122880 + 1)::VARCHAR AS groups,
+        count(*) FILTER (WHERE pk > chain_key OR (pk = chain_key AND po > chain_fill_ordinal))::VARCHAR AS unsorted,
+        count(*) FILTER (WHERE source_hash IS NULL OR length(source_hash) <> 64 OR job_id <> 'job-fix')::VARCHAR AS lineage
+      FROM (SELECT rowid, chain_key, chain_fill_ordinal, source_hash, job_id, lag(chain_key) OVER (ORDER BY rowid) AS pk,
+        lag(chain_fill_ordinal) OVER (ORDER BY rowid) AS po FROM order_fills)`);
+    expect(Number(f.groups)).toBeGreaterThanOrEqual(2);
+    expect(f.unsorted).toBe('0');
+    expect(f.lineage).toBe('0');
   }, 240_000);
 });
