@@ -391,11 +391,11 @@ export async function stageOrderState(held: Db): Promise<void> {
   // The ordinals come from a narrow projection joined back on (session, seq), unique per fill:
   // DuckDB's window operator carries every column of its input through its sorts, and over the
   // wide fill rows the two windows cost 1.5 CPU-s at 1M messages against 0.8 this way. Sorted
-  // by chain_key: the drill-down reads a chain's fills by it (zone maps).
-  // The fills are sorted with their origin number instead of their lineage strings (a 64-character
-  // hash and a job id a row: at 10M messages the statement took 8.0 s with them, 6.5 s without).
-  // The strings come after the sort, from lists indexed by origin (one row crossed with the sorted
-  // rows): a hash join would not keep their order (as for order_chain_messages, persistOrderState).
+  // by chain_key: the drill-down reads a chain's fills by it (zone maps). The sort carries the
+  // origin number instead of the lineage strings (a 64-character hash and a job id a row: at 10M
+  // messages the statement took 8.0 s with them, 6.5 s without); the strings come after it, from
+  // lists indexed by origin crossed with the sorted rows, since a hash join would not keep their
+  // order (as for order_chain_messages in persistOrderState).
   await held.run(`INSERT INTO _bk_ofn
     WITH o AS (
       SELECT session, seq,

@@ -58,9 +58,9 @@ export interface DetectBreaksResult extends WriteResult {
   prewarm: PrewarmResult | null;
   /**
    * Wall time of each step (ms), in the order they ran: 'lock' (the wait for the database's
-   * writer), the steps of onStep, and 'commit' (the
-   * transaction's end), 'cleanup' (its temp tables dropped) and 'checkpoint'. Recorded on the
-   * jobs of a server's pass (breaks_steps_ms), where it can differ from a pass run alone.
+   * writer), the steps of onStep, 'commit' (the transaction's end), 'cleanup' (its temp tables
+   * dropped), 'checkpoint' and 'prewarm'. Recorded on the jobs of a server's pass
+   * (breaks_steps_ms), where it can differ from a pass run alone.
    */
   stepsMs: Record<string, number>;
 }
