@@ -11,6 +11,9 @@
 //    from disk), and polls GET /api/jobs/{id} until both jobs are promoted and their breaks
 //    detected (metrics.breaks_detected_at, written by the dispatcher's break-detection queue).
 //    end_to_end = first upload byte → last breaks_detected_at (server clock, same machine).
+//    Polls every POLL_MS (the job page's own interval; BENCH_POLL_MS overrides): the figure comes
+//    from the server's clock, so a faster poll only adds load. Polling two jobs every 100 ms
+//    cost the server 5 CPU-s and the 1M run 2.5 s (docs/performance.md).
 // 4. Breaks page (GET /api/breaks, first page) and drill-down (GET /api/orders/{clOrdId})
 //    latency over HTTP, with authentication and JSON: p50 / p95 / p99.
 // 5. Peak RSS per process: the server from /proc/<pid>/status VmHWM; each worker reports its own
@@ -73,6 +76,8 @@ export interface BenchEndToEndResult {
   jobs: Record<string, unknown>[];
   /** Job polls answered 503 db.busy while the jobs ran. */
   busy_polls: number;
+  /** Milliseconds between job polls (POLL_MS). */
+  poll_ms: number;
   breaks_found: number | null;
   breaks_page: LatencyStats | null;
   drilldown: LatencyStats | null;
@@ -117,6 +122,8 @@ function freePort(): Promise<number> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Between job polls: the job page's interval (app/jobs/[id]/job-live-status.tsx), see the header. */
+const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 1000);
 
 class HttpError extends Error {
   constructor(message: string, readonly status: number) {
@@ -356,7 +363,7 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
         lastLog = Date.now();
         log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: ${jobs.map((j) => j.status).join(', ')}`);
       }
-      await sleep(100);
+      await sleep(POLL_MS);
     }
     const cpu1 = cpuSeconds(server.pid);
     const at = (iso: unknown) => (typeof iso === 'string' ? Math.round(((Date.parse(iso) - wall0) / 1000) * 100) / 100 : null);
@@ -439,6 +446,7 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
       timeline,
       jobs: jobs.map((j) => ({ id: j.id, status: j.status, metrics: j.metrics })),
       busy_polls: busyPolls,
+      poll_ms: POLL_MS,
       breaks_found: breaksFound,
       breaks_page: breaksPage,
       drilldown,
