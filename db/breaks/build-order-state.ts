@@ -383,10 +383,11 @@ export async function stageOrderState(held: Db): Promise<void> {
   await held.run('CREATE OR REPLACE TEMP TABLE _bk_mem AS SELECT * FROM order_chain_members LIMIT 0');
   await held.run('CREATE OR REPLACE TEMP TABLE _bk_ofn AS SELECT * FROM order_fills LIMIT 0');
   // Sorted by member_key = hash(cl_ord_id): a ClOrdID lookup reads the row group of its key only.
+  // A chain is one row of _bk_chain, and list_distinct leaves its ids once each: no DISTINCT over
+  // the members (at 10M messages, 2.8M of them, the statement took 1.55 s with it, 1.20 without).
   await held.run(`INSERT INTO _bk_mem
     SELECT hash(x) AS member_key, session, chain_root, x AS cl_ord_id FROM (
-      SELECT DISTINCT session, chain_root, x FROM (
-        SELECT session, chain_root, unnest(list_distinct(list_concat(coalesce(cl_ord_ids, []), coalesce(orig_ids, [])))) AS x FROM _bk_chain))
+      SELECT session, chain_root, unnest(list_distinct(list_concat(coalesce(cl_ord_ids, []), coalesce(orig_ids, [])))) AS x FROM _bk_chain)
     ORDER BY 1`);
   // The ordinals come from a narrow projection joined back on (session, seq), unique per fill:
   // DuckDB's window operator carries every column of its input through its sorts, and over the
