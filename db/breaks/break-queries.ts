@@ -1,6 +1,7 @@
 import type { Db } from '../open';
 import { tableExists } from './breaks-db';
 import { decodeChainMessageCells } from './chain-message-cells';
+import { chainKeySql } from './sql-fragments';
 
 // Reads of the break browser and the ClOrdID drill-down. Keyset pagination (an opaque cursor of
 // the last row's sort key), never offsets; every value bound as a parameter.
@@ -188,7 +189,7 @@ export interface ChainRef {
 /** The chains (one per session) a ClOrdID belongs to. */
 export async function chainsOf(db: Db, clOrdId: string): Promise<ChainRef[]> {
   return db.all(
-    `SELECT DISTINCT session, chain_root, hash(session || '|' || chain_root)::VARCHAR AS chain_key
+    `SELECT DISTINCT session, chain_root, ${chainKeySql('session', 'chain_root')}::VARCHAR AS chain_key
      FROM order_chain_members WHERE ${MEMBER_LOOKUP_SQL} ORDER BY session`,
     [clOrdId, clOrdId],
   );
@@ -271,7 +272,7 @@ export async function chainFills(db: Db, session: string, chainRoot: string, key
 
 /** The chain_key detection stores with a chain's rows (DuckDB's hash of 'session|chain_root'), as text. */
 async function chainKey(db: Db, session: string, chainRoot: string): Promise<string> {
-  const [{ k }] = await db.all<{ k: string }>(`SELECT hash($1::VARCHAR || '|' || $2::VARCHAR)::VARCHAR AS k`, [session, chainRoot]);
+  const [{ k }] = await db.all<{ k: string }>(`SELECT ${chainKeySql('$1::VARCHAR', '$2::VARCHAR')}::VARCHAR AS k`, [session, chainRoot]);
   return k;
 }
 

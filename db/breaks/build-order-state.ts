@@ -1,7 +1,7 @@
 import type { Db } from '../open';
 import { chainMessageCellsSql } from './chain-message-cells';
 import type { OrderStateSources } from './counterparty-candidates';
-import { filePositionSql, id, JOB_IDS_SQL, orderIdSql, SESSION_SQL, SIDE_WORD_SQL, TERMINAL_STATUSES_SQL, textOfSql } from './sql-fragments';
+import { chainKeySql, filePositionSql, id, JOB_IDS_SQL, orderIdSql, SESSION_SQL, SIDE_WORD_SQL, TERMINAL_STATUSES_SQL, textOfSql } from './sql-fragments';
 
 // Builds, in temp tables (committed one by one: DuckDB scans those in parallel), the business
 // state of every order chain of the sessions in scope:
@@ -173,7 +173,7 @@ export async function buildChains(tx: Db): Promise<void> {
   // the strings come from this table, one row per chain. At 10M messages (1GB limit) _bk_m then
   // took 32.6 s and 58 CPU-s against 44.8 s and 78 (its join on seq had spilled).
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_root AS
-    SELECT row_number() OVER () AS cid, session, label, chain_root, hash(session || '|' || chain_root) AS chain_key FROM (
+    SELECT row_number() OVER () AS cid, session, label, chain_root, ${chainKeySql('session', 'chain_root')} AS chain_key FROM (
       SELECT session, label,
         coalesce(arg_min(cl_ord_id, seq) FILTER (WHERE msg_type = 'D' AND cl_ord_id IS NOT NULL),
                  arg_min(coalesce(orig_cl_ord_id, cl_ord_id), seq) FILTER (WHERE coalesce(orig_cl_ord_id, cl_ord_id) IS NOT NULL),
@@ -310,7 +310,7 @@ export async function buildChainSummary(tx: Db, chainsPerRange = CHAINS_PER_SUMM
   // only. Joined whole, every range built a hash table of every chain's sums (at 10M messages
   // 1.8M rows, 8 times).
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_fsum AS
-    SELECT hash(session || '|' || chain_root) AS chain_key, * FROM (
+    SELECT ${chainKeySql('session', 'chain_root')} AS chain_key, * FROM (
       SELECT session, chain_root, sum(qty) AS cq, sum(qty * coalesce(px, 0)) AS notional, count(*) AS n,
         arg_max(px, seq) AS last_px
       FROM _bk_fill GROUP BY 1, 2)
@@ -405,7 +405,7 @@ export async function stageOrderState(held: Db): Promise<void> {
       FROM _bk_fill)
     SELECT s.* EXCLUDE (origin, message_index), l.source_hashes[s.origin] AS source_hash, s.message_index, l.job_ids[s.origin] AS job_id
     FROM (
-      SELECT hash(f.session || '|' || f.chain_root) AS chain_key, f.fill_id, f.session, f.chain_root, f.cl_ord_id, f.order_id, f.exec_id,
+      SELECT ${chainKeySql('f.session', 'f.chain_root')} AS chain_key, f.fill_id, f.session, f.chain_root, f.cl_ord_id, f.order_id, f.exec_id,
         f.current_exec_id, f.trd_match_id, f.symbol, f.side, f.account, f.qty AS last_qty, f.px AS last_px, f.trade_date, f.settl_date,
         f.transact_time, o.order_fill_ordinal, o.chain_fill_ordinal, f.origin, f.message_index
       FROM _bk_fill f JOIN o ON o.session = f.session AND o.seq = f.seq

@@ -6,7 +6,7 @@ import type { CandidateRow, StageCandidates } from './candidate-row';
 import { columnNames } from './breaks-db';
 import { dropTempTables } from './build-order-state';
 import { readInChunks } from './read-in-chunks';
-import { withinSql } from './sql-fragments';
+import { chainKeySql, withinSql } from './sql-fragments';
 
 // Counterparty reconciliation: our surviving fills (all sessions) against the confirmations
 // table. Matching is global (a fuzzy pass may pair rows of any session), so it is recomputed whole
@@ -163,7 +163,7 @@ export async function counterpartyCandidates(
   // messages, in a pass at a 1GB memory_limit, the statement with both joins and the sort ran out
   // of memory, and so did one join with the sort; the join alone and the sort alone did not.
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_mf AS
-    SELECT hash(f.session || '|' || f.chain_root) AS chain_key, m.fill_id, m.conf_id, m.method,
+    SELECT ${chainKeySql('f.session', 'f.chain_root')} AS chain_key, m.fill_id, m.conf_id, m.method,
       ${COMPARED.map(([ours]) => ours).join(', ')}
     FROM _bk_match m JOIN _bk_of f USING (fill_id)`);
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_mj AS

@@ -14,6 +14,12 @@ export const SESSION_SQL = `CASE WHEN coalesce(sender_comp_id, '') <= coalesce(t
  */
 export const filePositionSql = (fileRank: string, messageIndex: string): string => `${fileRank} * 1099511627776 + ${messageIndex}`;
 
+/**
+ * A chain's key, hash(session | chain_root): how the chain tables are sorted and looked up. Every
+ * table keyed by it must compute it alike (the summary's ranges, for one, join rows by it).
+ */
+export const chainKeySql = (session: string, chainRoot: string): string => `hash(${session} || '|' || ${chainRoot})`;
+
 /** An identifier cell: blank → NULL. */
 export const id = (col: string): string => `NULLIF(trim(${col}), '')`;
 
