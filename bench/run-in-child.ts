@@ -3,9 +3,10 @@
 // one IPC message (its result) and exits 0.
 import { fork } from 'node:child_process';
 
-export function runInChild<T>(moduleFile: string, args: string[], what: string, env: NodeJS.ProcessEnv = process.env): Promise<T> {
+/** `extraExecArgv`: node flags beside the parent's own (e.g. a worker's young-generation size). */
+export function runInChild<T>(moduleFile: string, args: string[], what: string, env: NodeJS.ProcessEnv = process.env, extraExecArgv: string[] = []): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = fork(moduleFile, args, { execArgv: process.execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(moduleFile, args, { execArgv: [...process.execArgv, ...extraExecArgv], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let result: T | null = null;
     child.on('message', (m) => (result = m as T));
     child.on('error', reject);

@@ -20,7 +20,7 @@ import { withParquetConnection } from '../db/parquet/parquet-engine';
 import { runPipeline } from '../worker/run-pipeline';
 import { peakRssMb } from './end-to-end-processes';
 import { runInChild } from './run-in-child';
-import { workerEnv } from '../lib/server/jobs/worker-env';
+import { workerEnv, workerExecArgv } from '../lib/server/jobs/worker-env';
 
 export interface WorkerMemoryResult {
   messages: number;
@@ -101,8 +101,9 @@ export async function benchWorkerMemory(opts: { messages: number; json: boolean 
       fileURLToPath(import.meta.url),
       [CHILD_FLAG, ds.fixPath, path.join(tmp, 'staging')],
       'bench worker-memory: child',
-      // The environment the dispatcher gives a worker (its allocator setting moves the peak).
+      // The environment and young generation the dispatcher gives a worker (both move the peak).
       workerEnv(process.env),
+      workerExecArgv(process.env).filter((a) => a.startsWith('--max-semi-space-size')),
     );
     const r: WorkerMemoryResult = { messages: ds.stats.messages, fix_mb: fixMb, ...child };
     log(`worker run ${r.run_s} s, ${r.valid_rows.toLocaleString('en-US')} valid order events; peak RSS ${r.peak_rss_mb} MiB (${r.peak_rss_before_copy_mb} MiB before the Parquet COPY); Parquet engine (limit ${r.parquet_memory_limit}): ${Object.entries(r.parquet_engine_mb).map(([k, v]) => `${k} ${v}`).join(', ')} MiB`);

@@ -84,6 +84,8 @@ export const runResultSchema = z
     cpu_ms: z.number().min(0).optional(),
     /** DUCKDB_JE_MALLOC_CONF the worker ran with (null: jemalloc's compiled-in options; lib/server/jobs/worker-env.ts). */
     duckdb_allocator_conf: z.string().nullable().optional(),
+    /** V8's semi-space size the worker was started with, in MiB (null: V8's default; lib/server/jobs/worker-env.ts). */
+    max_semi_space_mb: z.number().int().min(0).nullable().optional(),
   })
   .passthrough();
 export type WorkerRunResult = z.infer<typeof runResultSchema>;

@@ -1,7 +1,8 @@
 // The worker process: one job spec in over IPC, Parquet files in the staging directory and
 // progress + the run result out. Stateless compute: it never opens data/workbench.duckdb
 // (DESIGN.md, "Processes"); the dispatcher owns the job row and decides what happens next.
-// Started by lib/server/jobs/run-attempt.ts with `child_process.fork(..., { execArgv: ['--import', 'tsx'] })`.
+// Started by lib/server/jobs/run-attempt.ts with `child_process.fork(..., { execArgv: workerExecArgv(env) })`
+// (tsx and a 64 MiB young generation: lib/server/jobs/worker-env.ts).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { contentHash, parseContractDocument, type ContractDocument } from '../lib/contracts';
 import { getParser } from '../lib/parsers/registry';
@@ -12,6 +13,7 @@ import {
   type JobSpec,
   type WorkerProgress,
 } from './ipc-messages';
+import { ownMaxSemiSpaceMb } from '../lib/server/jobs/worker-env';
 import { ioFailureOf } from './io-errors';
 import { runPipeline } from './run-pipeline';
 
@@ -94,6 +96,7 @@ async function runJob(spec: JobSpec): Promise<void> {
       run_ms: Math.round(performance.now() - startedAt),
       cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
       duckdb_allocator_conf: process.env.DUCKDB_JE_MALLOC_CONF ?? null,
+      max_semi_space_mb: ownMaxSemiSpaceMb(),
     } as never,
   });
 }

@@ -8,7 +8,7 @@ import {
   type WorkerProgress,
   type WorkerRunResult,
 } from '../../../worker/ipc-messages';
-import { workerEnv } from './worker-env';
+import { workerEnv, workerExecArgv } from './worker-env';
 
 export type AttemptOutcome =
   | { kind: 'result'; result: WorkerRunResult }
@@ -38,7 +38,7 @@ export function runWorkerAttempt(opts: AttemptOptions): Promise<AttemptOutcome> 
     let child: ChildProcess;
     try {
       child = fork(opts.workerEntry, [], {
-        execArgv: ['--import', 'tsx'],
+        execArgv: workerExecArgv(process.env),
         env: workerEnv(process.env),
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         serialization: 'json',
