@@ -86,6 +86,10 @@ export const runResultSchema = z
     duckdb_allocator_conf: z.string().nullable().optional(),
     /** V8's semi-space size the worker was started with, in MiB (null: V8's default; lib/server/jobs/worker-env.ts). */
     max_semi_space_mb: z.number().int().min(0).nullable().optional(),
+    /** True when the worker ran from the prebuilt bundle, false from the sources through tsx (lib/server/jobs/worker-bundle.ts). */
+    bundled: z.boolean().optional(),
+    /** The worker's own start: process start → ready for its job (Node, its modules), in ms. */
+    startup_ms: z.number().min(0).optional(),
   })
   .passthrough();
 export type WorkerRunResult = z.infer<typeof runResultSchema>;

@@ -2,7 +2,8 @@
 // progress + the run result out. Stateless compute: it never opens data/workbench.duckdb
 // (DESIGN.md, "Processes"); the dispatcher owns the job row and decides what happens next.
 // Started by lib/server/jobs/run-attempt.ts with `child_process.fork(..., { execArgv: workerExecArgv(env) })`
-// (tsx and a 64 MiB young generation: lib/server/jobs/worker-env.ts).
+// (tsx and a 64 MiB young generation: lib/server/jobs/worker-env.ts), or from its prebuilt bundle
+// (lib/server/jobs/worker-bundle.ts).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { contentHash, parseContractDocument, type ContractDocument } from '../lib/contracts';
 import { getParser } from '../lib/parsers/registry';
@@ -18,6 +19,12 @@ import { ioFailureOf } from './io-errors';
 import { runPipeline } from './run-pipeline';
 
 const PROGRESS_INTERVAL_MS = 250;
+
+// Defined as true in the prebuilt bundle (scripts/build-worker-bundle.ts); undeclared under tsx.
+declare const __WORKBENCH_WORKER_BUNDLE__: boolean | undefined;
+const BUNDLED = typeof __WORKBENCH_WORKER_BUNDLE__ !== 'undefined' && __WORKBENCH_WORKER_BUNDLE__ === true;
+/** Time from the process's start to its 'ready' (Node, the modules, tsx when not bundled), in ms. */
+let startupMs: number | null = null;
 
 class SpecRefused extends Error {
   constructor(readonly code: string, message: string) {
@@ -97,6 +104,8 @@ async function runJob(spec: JobSpec): Promise<void> {
       cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
       duckdb_allocator_conf: process.env.DUCKDB_JE_MALLOC_CONF ?? null,
       max_semi_space_mb: ownMaxSemiSpaceMb(),
+      bundled: BUNDLED,
+      ...(startupMs !== null ? { startup_ms: startupMs } : {}),
     } as never,
   });
 }
@@ -154,6 +163,7 @@ function main(): void {
         process.exit(1);
       });
   });
+  startupMs = Math.round(process.uptime() * 1000);
   void send({ type: 'ready', pid: process.pid });
 }
 

@@ -131,7 +131,7 @@ async function mergeInto(db: Db, sources: string[], dest: string): Promise<void>
 }
 
 /**
- * What a worker process reports of itself (peak RSS, wall and CPU time, allocator and young-generation settings), as a
+ * What a worker process reports of itself (peak RSS, wall and CPU time, allocator and young-generation settings, bundle or sources and start-up time), as a
  * job's `metrics.workers[]` entry shows it: one place for the ranged and the single-worker entry.
  */
 export function workerProcessFigures(result: WorkerRunResult): {
@@ -140,6 +140,8 @@ export function workerProcessFigures(result: WorkerRunResult): {
   cpu_ms: number | null;
   duckdb_allocator_conf: string | null;
   max_semi_space_mb: number | null;
+  bundled: boolean | null;
+  startup_ms: number | null;
 } {
   return {
     peak_rss_mb: result.peak_rss_mb ?? null,
@@ -147,6 +149,8 @@ export function workerProcessFigures(result: WorkerRunResult): {
     cpu_ms: result.cpu_ms ?? null,
     duckdb_allocator_conf: result.duckdb_allocator_conf ?? null,
     max_semi_space_mb: result.max_semi_space_mb ?? null,
+    bundled: result.bundled ?? null,
+    startup_ms: result.startup_ms ?? null,
   };
 }
 

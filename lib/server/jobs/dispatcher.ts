@@ -24,6 +24,7 @@ import { discardStaging } from './roll-forward-promotion';
 import { runWorkerAttempt, type AttemptOutcome } from './run-attempt';
 import { planByteRanges, type ByteRange } from './plan-byte-ranges';
 import { runRangedAttempt } from './run-ranged-attempt';
+import { defaultWorkerBundleDir, freshWorkerBundle } from './worker-bundle';
 
 export interface DispatcherOptions {
   db?: Db;
@@ -42,6 +43,12 @@ export interface DispatcherOptions {
   pollMs?: number;
   /** Default <repo>/worker/main.ts. */
   workerEntry?: string;
+  /**
+   * Directory of the prebuilt worker bundle (worker-bundle.ts), started instead of the sources
+   * while it is fresh. Default: <repo>/.next/workbench-worker in a production server (NODE_ENV
+   * production) with the default entry and WORKBENCH_WORKER_BUNDLE not 0; else none.
+   */
+  workerBundleDir?: string | null;
   /** Minimum interval between persisted progress updates of one job; default 1 s. */
   progressWriteMs?: number;
   /** Run break detection after promotions; default true (tests of other behaviour may turn it off). */
@@ -79,6 +86,7 @@ interface Settings {
   retryBaseMs: number;
   pollMs: number;
   workerEntry: string;
+  workerBundleDir: string | null;
   progressWriteMs: number;
   breakDetection: boolean;
   rangeWorkers: number;
@@ -271,6 +279,8 @@ export class Dispatcher {
       const attemptOptions = {
         spec: claimed.spec,
         workerEntry: this.s.workerEntry,
+        // Checked at every start: a bundle older than the sources is never run (worker-bundle.ts).
+        workerBundle: this.s.workerBundleDir === null ? null : freshWorkerBundle(this.s.workerBundleDir, workbenchRoot()),
         jobTimeoutMs: this.s.jobTimeoutMs,
         heartbeatTimeoutMs: this.s.heartbeatTimeoutMs,
         signal,
@@ -322,6 +332,17 @@ const CLAIM_ROUND_WAIT_MS = 1_000;
 
 type GlobalWithDispatcher = typeof globalThis & { __workbenchDispatcher?: Promise<Dispatcher> };
 
+/**
+ * The production server starts workers from the prebuilt bundle while it is fresh; tests and dev
+ * servers run the sources (a test of the bundle passes workerBundleDir). A custom entry (fault
+ * workers in tests) is never replaced.
+ */
+function defaultBundleDir(opts: DispatcherOptions): string | null {
+  if (opts.workerEntry !== undefined || process.env.WORKBENCH_WORKER_ENTRY) return null;
+  if (process.env.NODE_ENV !== 'production' || process.env.WORKBENCH_WORKER_BUNDLE === '0') return null;
+  return defaultWorkerBundleDir(workbenchRoot());
+}
+
 async function settingsFrom(opts: DispatcherOptions): Promise<Settings> {
   const concurrency = opts.concurrency ?? envInt('WORKER_CONCURRENCY', availableParallelism());
   return {
@@ -334,6 +355,7 @@ async function settingsFrom(opts: DispatcherOptions): Promise<Settings> {
     retryBaseMs: opts.retryBaseMs ?? envInt('JOB_RETRY_BASE_MS', 2_000),
     pollMs: opts.pollMs ?? envInt('DISPATCH_POLL_MS', 1_000),
     workerEntry: opts.workerEntry ?? process.env.WORKBENCH_WORKER_ENTRY ?? path.join(workbenchRoot(), 'worker', 'main.ts'),
+    workerBundleDir: opts.workerBundleDir !== undefined ? opts.workerBundleDir : defaultBundleDir(opts),
     progressWriteMs: opts.progressWriteMs ?? 1_000,
     breakDetection: opts.breakDetection ?? true,
     rangeWorkers: opts.rangeWorkers ?? envInt('JOB_RANGE_WORKERS', concurrency),

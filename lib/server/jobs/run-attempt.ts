@@ -18,6 +18,8 @@ export interface AttemptOptions {
   spec: JobSpec;
   /** Absolute path of worker/main.ts. */
   workerEntry: string;
+  /** A fresh prebuilt bundle of the worker (worker-bundle.ts) to start instead of workerEntry; null: the sources through tsx. */
+  workerBundle?: string | null;
   /** Hard limit on the whole attempt. */
   jobTimeoutMs: number;
   /** A worker silent (no heartbeat, no progress) for this long is hung. */
@@ -37,8 +39,9 @@ export function runWorkerAttempt(opts: AttemptOptions): Promise<AttemptOutcome> 
   return new Promise((resolve) => {
     let child: ChildProcess;
     try {
-      child = fork(opts.workerEntry, [], {
-        execArgv: workerExecArgv(process.env),
+      const bundle = opts.workerBundle ?? null;
+      child = fork(bundle ?? opts.workerEntry, [], {
+        execArgv: workerExecArgv(process.env, { bundle: bundle !== null }),
         env: workerEnv(process.env),
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         serialization: 'json',

@@ -32,13 +32,14 @@ export function workerEnv<E extends Readonly<Record<string, string | undefined>>
 export const WORKER_MAX_SEMI_SPACE_MB = 64;
 
 /**
- * The node flags a worker process starts with: tsx (workers run the TypeScript sources) and the
- * young generation's size. WORKER_MAX_SEMI_SPACE_MB = 0 leaves V8's default; a value that is not
- * a whole number of MiB is ignored (the default applies).
+ * The node flags a worker process starts with: tsx when it runs the TypeScript sources (not for
+ * the prebuilt bundle, worker-bundle.ts) and the young generation's size.
+ * WORKER_MAX_SEMI_SPACE_MB = 0 leaves V8's default; a value that is not a whole number of MiB is
+ * ignored (the default applies).
  */
-export function workerExecArgv(base: Readonly<Record<string, string | undefined>>): string[] {
+export function workerExecArgv(base: Readonly<Record<string, string | undefined>>, opts: { bundle?: boolean } = {}): string[] {
   const mb = semiSpaceMb(base.WORKER_MAX_SEMI_SPACE_MB);
-  return ['--import', 'tsx', ...(mb > 0 ? [`--max-semi-space-size=${mb}`] : [])];
+  return [...(opts.bundle ? [] : ['--import', 'tsx']), ...(mb > 0 ? [`--max-semi-space-size=${mb}`] : [])];
 }
 
 function semiSpaceMb(v: string | undefined): number {
