@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { contentHash, parseContractDocument, type ContractDocument } from '../lib/contracts';
 import { getParser } from '../lib/parsers/registry';
+import { ownMaxSemiSpaceMb } from '../lib/server/jobs/worker-env';
 import {
   fromWorkerMessageSchema,
   toWorkerMessageSchema,
@@ -14,7 +15,6 @@ import {
   type JobSpec,
   type WorkerProgress,
 } from './ipc-messages';
-import { ownMaxSemiSpaceMb } from '../lib/server/jobs/worker-env';
 import { ioFailureOf } from './io-errors';
 import { runPipeline } from './run-pipeline';
 

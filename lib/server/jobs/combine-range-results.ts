@@ -131,8 +131,9 @@ async function mergeInto(db: Db, sources: string[], dest: string): Promise<void>
 }
 
 /**
- * What a worker process reports of itself (peak RSS, wall and CPU time, allocator and young-generation settings, bundle or sources and start-up time), as a
- * job's `metrics.workers[]` entry shows it: one place for the ranged and the single-worker entry.
+ * What a worker process reports of itself (peak RSS, wall and CPU time, allocator and
+ * young-generation settings, bundle or sources, start-up time), as a job's `metrics.workers[]`
+ * entry shows it: one place for the ranged and the single-worker entry.
  */
 export function workerProcessFigures(result: WorkerRunResult): {
   peak_rss_mb: number | null;
