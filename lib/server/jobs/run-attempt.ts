@@ -40,7 +40,8 @@ export function runWorkerAttempt(opts: AttemptOptions): Promise<AttemptOutcome> 
     let child: ChildProcess;
     try {
       const bundle = opts.workerBundle ?? null;
-      child = fork(bundle ?? opts.workerEntry, [], {
+      // turbopackIgnore: a run-time path (the worker's sources or its bundle), not a module of the server build.
+      child = fork(/*turbopackIgnore: true*/ bundle ?? opts.workerEntry, [], {
         execArgv: workerExecArgv(process.env, { bundle: bundle !== null }),
         env: workerEnv(process.env),
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
