@@ -54,14 +54,23 @@ export function logicHashOf(dirRelativeToRoot: string): string {
   const cached = cache.get(dir);
   if (cached !== undefined) return cached;
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`logic_hash: ${dir} is not a directory`);
+  const digest = sha256OfFiles(dir, sourceFiles(dir).sort());
+  cache.set(dir, digest);
+  return digest;
+}
+
+/**
+ * sha256 (hex) over the files in the order given, each as `path NUL content NUL` (the path as
+ * given, relative to `dir`). Throws when a file cannot be read. Also the worker bundle's record of
+ * its sources (lib/server/jobs/worker-bundle.ts).
+ */
+export function sha256OfFiles(dir: string, files: readonly string[]): string {
   const hash = createHash('sha256');
-  for (const file of sourceFiles(dir).sort()) {
+  for (const file of files) {
     hash.update(file);
     hash.update('\0');
     hash.update(readFileSync(path.join(dir, file)));
     hash.update('\0');
   }
-  const digest = hash.digest('hex');
-  cache.set(dir, digest);
-  return digest;
+  return hash.digest('hex');
 }

@@ -12,9 +12,9 @@
 // Otherwise the worker starts from the TypeScript sources as before. This matters beyond speed:
 // a parser's logic_hash (lineage) is computed from the sources on disk, so a stale bundle would
 // record the hash of code it does not run.
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sha256OfFiles } from '../../parsers/logic-hash';
 
 export const WORKER_BUNDLE_FILE = 'main.mjs';
 export const WORKER_BUNDLE_INPUTS = 'inputs.json';
@@ -37,14 +37,7 @@ export interface WorkerBundleInputs {
  * as `path NUL content NUL`, in sorted order. Throws when a file cannot be read.
  */
 export function inputsDigest(root: string, files: readonly string[]): string {
-  const hash = createHash('sha256');
-  for (const file of [...files, 'package-lock.json'].sort()) {
-    hash.update(file);
-    hash.update('\0');
-    hash.update(readFileSync(path.join(root, file)));
-    hash.update('\0');
-  }
-  return hash.digest('hex');
+  return sha256OfFiles(root, [...files, 'package-lock.json'].sort());
 }
 
 /**
