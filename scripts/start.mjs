@@ -44,8 +44,9 @@ if (!existsSync('node_modules/.bin/next')) {
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
 const buildId = path.join('.next', 'BUILD_ID');
 const sources = ['app', 'lib', 'db', 'worker', 'public', 'instrumentation.ts', 'next.config.ts', 'package.json', 'package-lock.json', 'tsconfig.json'];
+const sourcesMtime = newestMtime(sources);
 let built = false;
-if (!existsSync(buildId) || newestMtime(sources) > statSync(buildId).mtimeMs) {
+if (!existsSync(buildId) || sourcesMtime > statSync(buildId).mtimeMs) {
   console.log('start: building (next build)…');
   run(process.execPath, [nextBin, 'build']);
   built = true;
@@ -54,7 +55,7 @@ if (!existsSync(buildId) || newestMtime(sources) > statSync(buildId).mtimeMs) {
 // instead of 0.45. The server checks it against the sources at every worker start and runs the
 // sources instead when they differ, so a missed rebuild costs speed, never correctness.
 const workerRecord = path.join('.next', 'workbench-worker', 'inputs.json');
-if (built || !existsSync(workerRecord) || newestMtime(sources) > statSync(workerRecord).mtimeMs) {
+if (built || !existsSync(workerRecord) || sourcesMtime > statSync(workerRecord).mtimeMs) {
   run(process.execPath, ['--import', 'tsx', path.join('scripts', 'build-worker-bundle.ts')]);
 }
 
