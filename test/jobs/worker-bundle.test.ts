@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listJobOutputs } from '../../db/jobs/promotion-queries';
+import { CONFIRMATION_COLUMNS } from '../../lib/demo/plan-types';
 import { createDispatcher } from '../../lib/server/jobs/dispatcher';
 import { seedDefaultContracts } from '../../lib/server/jobs/seed-default-contracts';
 import { freshWorkerBundle, WORKER_BUNDLE_FILE, WORKER_BUNDLE_INPUTS, type WorkerBundleInputs } from '../../lib/server/jobs/worker-bundle';
@@ -16,7 +17,7 @@ import { buildWorkerBundle } from '../../scripts/build-worker-bundle';
 import { buildFixLog } from './fix-fixture';
 import { isFinal, openJobsEnv, uploadFile, waitForJob } from './job-harness';
 
-const HEADER = 'exec_id,cl_ord_id,order_id,symbol,side,quantity,price,currency,trade_date,settl_date,transact_time,account,counterparty';
+const HEADER = CONFIRMATION_COLUMNS.join(',');
 
 /** Plain records, then quoted ones (csv-parse reads from the first quote on), then one bad quantity. */
 function confirmationsCsv(): string {
