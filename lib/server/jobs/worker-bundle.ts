@@ -14,6 +14,7 @@
 // record the hash of code it does not run.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { sha256OfFiles } from '../../parsers/logic-hash';
 
 export const WORKER_BUNDLE_FILE = 'main.mjs';
@@ -24,13 +25,16 @@ export function defaultWorkerBundleDir(root: string): string {
   return path.join(root, '.next', 'workbench-worker');
 }
 
-/** What inputs.json holds: the repository files the bundle was built from, and their digest. */
-export interface WorkerBundleInputs {
-  /** Paths relative to the repository root, '/'-separated, sorted. */
-  files: string[];
-  /** inputsDigest(root, files) when the bundle was built. */
-  digest: string;
-}
+/**
+ * What inputs.json holds: the repository files the bundle was built from (paths relative to the
+ * repository root, '/'-separated, sorted; never absolute or leaving it) and their digest
+ * (inputsDigest(root, files) when the bundle was built).
+ */
+const workerBundleInputsSchema = z.object({
+  files: z.array(z.string().min(1).refine((f) => !path.isAbsolute(f) && !f.split('/').includes('..'))).min(1),
+  digest: z.string(),
+});
+export type WorkerBundleInputs = z.infer<typeof workerBundleInputsSchema>;
 
 /**
  * sha256 (hex) over the given files and package-lock.json (the bundled packages' versions), each
@@ -50,10 +54,9 @@ export function freshWorkerBundle(dir: string, root: string): string | null {
   const record = path.join(dir, WORKER_BUNDLE_INPUTS);
   if (!existsSync(bundle) || !existsSync(record)) return null;
   try {
-    const inputs = JSON.parse(readFileSync(record, 'utf8')) as Partial<WorkerBundleInputs>;
-    if (!Array.isArray(inputs.files) || inputs.files.length === 0 || typeof inputs.digest !== 'string') return null;
-    if (!inputs.files.every((f) => typeof f === 'string' && !path.isAbsolute(f) && !f.split('/').includes('..'))) return null;
-    return inputsDigest(root, inputs.files) === inputs.digest ? bundle : null;
+    const inputs = workerBundleInputsSchema.safeParse(JSON.parse(readFileSync(record, 'utf8')));
+    if (!inputs.success) return null;
+    return inputsDigest(root, inputs.data.files) === inputs.data.digest ? bundle : null;
   } catch {
     return null; // a source gone or unreadable: the sources decide
   }
