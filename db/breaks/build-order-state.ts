@@ -7,7 +7,8 @@ import { chainKeySql, filePositionSql, id, JOB_IDS_SQL, orderIdSql, SESSION_SQL,
 // state of every order chain of the sessions in scope:
 //   _bk_scope(session)            sessions to recompute
 //   _bk_ev                        order events of those sessions, one row per message, ordered (seq);
-//                                 narrow (ids, seq, sequence fields)
+//                                 narrow (ids, seq, sequence fields, origin); read by the sequence
+//                                 step and by linking, then dropped
 //   _bk_origin                    where messages came from (file, job, parser version, contract),
 //                                 numbered: _bk_m carries the number (origin), not the four strings
 //   _bk_m                         the chained messages, whole (business columns, drill-down cells) +
@@ -74,14 +75,28 @@ export async function buildEvents(tx: Db): Promise<void> {
       SELECT f._cf_source_hash, f.multi, CASE WHEN f.multi THEN (SELECT min(l.sending_time) FROM _bk_latest l WHERE l._cf_source_hash = f._cf_source_hash)
         ELSE f.all_start END AS file_start
       FROM _bk_files f)`);
+  // The origins of the scope's messages, numbered. A row's four lineage strings (two of them
+  // 64-character hashes) take one value per job (two where quarantined rows were replayed under
+  // an amended contract), so the temp tables carry the number and the strings come from here
+  // where a break or a stored row needs them. In _bk_m's sort, at 10M messages, the strings cost
+  // 33.6 s and 58 CPU-s against 23.4 s and 42 for the number; _bk_ev held 334 MB at 1M messages
+  // with them, 200 MB with the number. Every file of the scope, all its rows: a file's origins are
+  // few, and this scan needs no session test.
+  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_origin AS
+    SELECT row_number() OVER (ORDER BY _cf_source_hash, _cf_job_id, _cf_parser_version, _cf_contract_hash) AS origin, *
+    FROM (SELECT DISTINCT _cf_source_hash, _cf_job_id, _cf_parser_version, _cf_contract_hash
+      FROM _bk_src_orders WHERE _cf_source_hash IN (SELECT _cf_source_hash FROM _bk_files))`);
   // Narrow: what linking, the resend test and the sequence rules read. The wide row of a message
   // is read once, from the source, when _bk_m is built (buildChains): one wide copy, not two.
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_ev AS
     SELECT ${SESSION_SQL} AS session, ${SEQ_SQL} AS seq, b.msg_type,
       ${id('b.cl_ord_id')} AS cl_ord_id, ${id('b.orig_cl_ord_id')} AS orig_cl_ord_id, ${orderIdSql('b.order_id')} AS order_id,
       ${id('b.exec_id')} AS exec_id, b.sender_comp_id, b.target_comp_id, b.msg_seq_num, b.poss_dup_flag, b.sending_time,
-      b._cf_source_hash, b.message_index, b._cf_job_id
-    FROM ${EVENTS_FROM} WHERE ${EVENTS_WHERE}`);
+      o.origin, b.message_index
+    FROM ${EVENTS_FROM}
+      JOIN _bk_origin o ON o._cf_source_hash = b._cf_source_hash AND o._cf_job_id IS NOT DISTINCT FROM b._cf_job_id
+        AND o._cf_parser_version IS NOT DISTINCT FROM b._cf_parser_version AND o._cf_contract_hash IS NOT DISTINCT FROM b._cf_contract_hash
+    WHERE ${EVENTS_WHERE}`);
 }
 
 // What the drill-down shows of a message beyond the business columns of _bk_m: its lineage (the
@@ -162,7 +177,7 @@ export async function buildChains(tx: Db): Promise<void> {
   // Every message of the scope with its chain label (null: in no chain) and the narrow fields the
   // root, the first occurrences and the counted flag read, so that those read one table.
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_lab AS
-    SELECT e.session, e.seq, e.msg_type, e.cl_ord_id, e.orig_cl_ord_id, e.exec_id,
+    SELECT e.session, e.seq, e.msg_type, e.cl_ord_id, e.orig_cl_ord_id, e.exec_id, e.origin,
       coalesce(${NODE_LABEL}, o.label, CASE WHEN e.order_id IS NOT NULL THEN '#order:' || e.order_id END) AS label
     FROM _bk_ev e
     LEFT JOIN _bk_node n ON n.session = e.session AND n.node = coalesce(e.cl_ord_id, e.orig_cl_ord_id)
@@ -199,7 +214,7 @@ export async function buildChains(tx: Db): Promise<void> {
   // into _bk_root). Joining the wide rows with the label, root and first-occurrence tables in one
   // statement ran out of the 2GB limit at 10M messages when those were committed tables.
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_mk AS
-    SELECT l.seq, r.cid,
+    SELECT l.seq, r.cid, l.origin,
       CASE
         WHEN (l.msg_type = '8' AND l.exec_id IS NOT NULL AND l.exec_id <> '0')
           OR (l.msg_type IN ('D', 'F', 'G') AND l.cl_ord_id IS NOT NULL) THEN f.seq IS NOT NULL
@@ -207,16 +222,9 @@ export async function buildChains(tx: Db): Promise<void> {
     FROM _bk_lab l JOIN _bk_root r ON r.session = l.session AND r.label = l.label
     LEFT JOIN _bk_first f ON f.seq = l.seq
     WHERE l.label IS NOT NULL`);
-  await dropTempTables(tx, ['_bk_edge', '_bk_node_next', '_bk_node', '_bk_oid', '_bk_lab', '_bk_first']);
-  // The origins of the scope's messages, numbered. A row's four lineage strings (two of them
-  // 64-character hashes) take one value per job (two where quarantined rows were replayed under
-  // an amended contract), but in _bk_m's sort every row carried them whole: at 10M messages
-  // _bk_m took 33.6 s and 58 CPU-s with them, 23.4 s and 42 with the number instead. Every file
-  // of the scope, all its rows: a file's origins are few, and this scan needs no session test.
-  await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_origin AS
-    SELECT row_number() OVER (ORDER BY _cf_source_hash, _cf_job_id, _cf_parser_version, _cf_contract_hash) AS origin, *
-    FROM (SELECT DISTINCT _cf_source_hash, _cf_job_id, _cf_parser_version, _cf_contract_hash
-      FROM _bk_src_orders WHERE _cf_source_hash IN (SELECT _cf_source_hash FROM _bk_files))`);
+  // _bk_ev too: linking was its last reader (the sequence step ran before), and the wide _bk_m
+  // below reads the source rows, not _bk_ev.
+  await dropTempTables(tx, ['_bk_ev', '_bk_edge', '_bk_node_next', '_bk_node', '_bk_oid', '_bk_lab', '_bk_first']);
   // kind: what a message does to business state.
   await tx.run(`CREATE OR REPLACE TEMP TABLE _bk_m AS
     WITH e AS (
@@ -227,14 +235,13 @@ export async function buildChains(tx: Db): Promise<void> {
         ${SIDE_WORD_SQL('b.side')} AS side, b.symbol, b.account, b.currency, b.order_qty, b.price, b.time_in_force,
         b.last_qty, b.last_px, b.cum_qty, b.leaves_qty, b.avg_px, b.last_mkt, b.trade_date, b.settl_date, b.transact_time,
         b.text, b.ord_rej_reason, b.cxl_rej_reason, b.cxl_rej_response_to, ${id('b.trd_match_id')} AS trd_match_id,
-        o.origin, b.message_index, ${SEQ_SQL} AS seq, ${DISPLAY_SQL},
+        b.message_index, ${SEQ_SQL} AS seq, ${DISPLAY_SQL},
         coalesce(${id('b.exec_id')}, '#msg:' || b.message_index || '@' || left(b._cf_source_hash, 16)) AS eid
       FROM ${EVENTS_FROM}
-        JOIN _bk_origin o ON o._cf_source_hash = b._cf_source_hash AND o._cf_job_id IS NOT DISTINCT FROM b._cf_job_id
-          AND o._cf_parser_version IS NOT DISTINCT FROM b._cf_parser_version AND o._cf_contract_hash IS NOT DISTINCT FROM b._cf_contract_hash
       WHERE ${EVENTS_WHERE}
     )
-    SELECT c.chain_key, e.*, c.chain_root,
+    -- origin: from _bk_mk (the message's _bk_ev row), not a join of the four lineage strings here.
+    SELECT c.chain_key, e.*, k.origin, c.chain_root,
       e.msg_type = '8' AS is_exec,
       k.counted,
       CASE

@@ -135,6 +135,11 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
           return buildScope(held, { jobIds, hasSessionEvents });
         });
         await step('events', () => buildEvents(held));
+        // Sequence rules first: they read _bk_ev's sequence fields and the session events only,
+        // and once the chains are linked _bk_ev is dropped (buildChains), before the wide _bk_m
+        // is built. Run last, _bk_ev (every message of the scope) was held through the whole pass
+        // for this step alone: at 1M messages it pushed the pass over the 1GB limit into spilling.
+        await step('sequence', () => sequenceCandidates(held, hasSessionEvents, stageFound, opts.sequenceBlockBits));
         await step('chains', () => buildChains(held));
         await step('fills', () => buildFills(held));
         await step('summary', () => buildChainSummary(held, opts.chainsPerSummaryRange));
@@ -143,6 +148,8 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
         await step('stage', () => stageOrderState(held));
         chains = await countOf(held, '_bk_chain');
         fills = await countOf(held, '_bk_fill');
+        // Staged into _bk_ofn, its last reader: freed before the counterparty step needs memory.
+        await dropTempTables(held, ['_bk_fill']);
       }
       // Before the transaction too: it reads the fills and members as the pass will leave them.
       const sources = hasOrders ? orderStateAfterPass(jobIds === null) : { fills: 'order_fills', members: 'order_chain_members' };
@@ -151,9 +158,7 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
         if (hasOrders) {
           await step('persist', () => persistOrderState(tx, jobIds === null));
           // The wide temp tables go now (at 10M messages they are gigabytes of spill files).
-          await dropTempTables(tx, ['_bk_m', '_bk_origin', '_bk_fill', '_bk_chain', '_bk_sess_d', '_bk_ofn', '_bk_mem']);
-          await step('sequence', () => sequenceCandidates(tx, hasSessionEvents, stageFound, opts.sequenceBlockBits));
-          await dropTempTables(tx, ['_bk_ev', '_bk_files', '_bk_latest', '_bk_filerank']);
+          await dropTempTables(tx, ['_bk_m', '_bk_origin', '_bk_chain', '_bk_sess_d', '_bk_ofn', '_bk_mem', '_bk_files', '_bk_latest', '_bk_filerank']);
         }
         if (hasConfirmations) await step('matches', () => writeCounterpartyMatches(tx));
         const sessionFamilies: BreakFamily[] = hasOrders ? ['lifecycle', 'session'] : [];

@@ -24,7 +24,7 @@ export const SEQUENCE_BLOCK_BITS = 16;
 
 /**
  * Every message of the scope with a MsgSeqNum (order messages from _bk_ev, the scope sessions
- * with each file position once; session messages deduplicated here the same way: a message goes
+ * with each file position once, their lineage strings from _bk_origin; session messages deduplicated here the same way: a message goes
  * to one output only, so the two never share a position), as CTEs `raw` and `msgs`. Not
  * materialized: each reader scans only the columns it needs of _bk_ev, instead of one
  * materialized copy of every column that each reader then reads whole.
@@ -36,9 +36,10 @@ function messagesSql(hasSessionEvents: boolean): string {
        QUALIFY row_number() OVER (PARTITION BY _cf_source_hash, message_index ORDER BY _cf_job_id DESC) = 1`
     : '';
   return `WITH raw AS NOT MATERIALIZED (
-  SELECT ${SEQ_COLUMNS}, NULL::VARCHAR AS gap_fill_flag, NULL::BIGINT AS new_seq_no, NULL::VARCHAR AS reset_seq_num_flag,
-    'fix_order_events' AS output
-  FROM _bk_ev
+  SELECT e.sender_comp_id, e.target_comp_id, e.msg_type, e.msg_seq_num, e.poss_dup_flag, e.sending_time,
+    o._cf_source_hash, e.message_index, o._cf_job_id,
+    NULL::VARCHAR AS gap_fill_flag, NULL::BIGINT AS new_seq_no, NULL::VARCHAR AS reset_seq_num_flag, 'fix_order_events' AS output
+  FROM _bk_ev e JOIN _bk_origin o USING (origin)
   ${sessionPart}
 ), msgs AS NOT MATERIALIZED (
   SELECT * FROM raw WHERE msg_seq_num IS NOT NULL

@@ -49,8 +49,8 @@ describe('demo data on first start', () => {
       expect(job.metrics).toMatchObject({ breaks_detect_ms: expect.any(Number), rows: expect.any(Number) });
       // And each step's wall time in the server, in the order the steps ran.
       const steps = job.metrics?.breaks_steps_ms as Record<string, number>;
-      expect(Object.keys(steps)).toEqual(['lock', 'scope', 'events', 'chains', 'fills', 'summary', 'lifecycle', 'stage', 'counterparty',
-        'persist', 'sequence', 'matches', 'write', 'commit', 'cleanup', 'checkpoint', 'prewarm']);
+      expect(Object.keys(steps)).toEqual(['lock', 'scope', 'events', 'sequence', 'chains', 'fills', 'summary', 'lifecycle', 'stage', 'counterparty',
+        'persist', 'matches', 'write', 'commit', 'cleanup', 'checkpoint', 'prewarm']);
       for (const ms of Object.values(steps)) expect(ms).toBeGreaterThanOrEqual(0);
       expect(job.metrics).not.toHaveProperty('breaks_error');
     }
