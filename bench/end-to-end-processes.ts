@@ -7,6 +7,12 @@ export interface ProcessPeak {
   pid: number;
   command: string;
   peak_rss_mb: number;
+  /**
+   * When the peak was reached: the first sample (every 250 ms) that saw it, in seconds from the
+   * sampler's origin (the end-to-end run's first upload byte; negative before it). Places the
+   * peak on the run's timeline (which step set it), within one sampling interval.
+   */
+  peak_at_s: number;
 }
 
 function readText(file: string): string | null {
@@ -66,8 +72,16 @@ export function descendants(root: number): number[] {
 export class PeakSampler {
   private readonly peaks = new Map<number, ProcessPeak>();
   private timer: NodeJS.Timeout | null = null;
+  private origin = performance.now();
 
   constructor(private readonly root: number) {}
+
+  /** Times from now on are measured from this moment (peak_at_s). */
+  setOrigin(at = performance.now()): void {
+    const shift = (at - this.origin) / 1000;
+    for (const p of this.peaks.values()) p.peak_at_s = Math.round((p.peak_at_s - shift) * 10) / 10;
+    this.origin = at;
+  }
 
   start(everyMs = 250): void {
     this.sample();
@@ -76,12 +90,13 @@ export class PeakSampler {
   }
 
   sample(): void {
+    const atS = Math.round((performance.now() - this.origin) / 100) / 10;
     for (const pid of [this.root, ...descendants(this.root)]) {
       const mb = peakRssMb(pid);
       if (mb === null) continue;
       const known = this.peaks.get(pid);
-      if (known) known.peak_rss_mb = Math.max(known.peak_rss_mb, mb);
-      else this.peaks.set(pid, { pid, command: commandOf(pid), peak_rss_mb: mb });
+      if (!known) this.peaks.set(pid, { pid, command: commandOf(pid), peak_rss_mb: mb, peak_at_s: atS });
+      else if (mb > known.peak_rss_mb) Object.assign(known, { peak_rss_mb: mb, peak_at_s: atS });
     }
   }
 

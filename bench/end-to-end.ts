@@ -332,6 +332,7 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
     const cpu0 = cpuSeconds(server.pid);
     const wall0 = Date.now();
     const t0 = performance.now();
+    sampler.setOrigin(t0);
     const fixUpload = await client.upload('fix', ds.fixPath);
     const fixUploadedS = (performance.now() - t0) / 1000;
     const confUpload = await client.upload('confirmations', ds.confirmationsPath);
@@ -462,7 +463,8 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
       server_start_s: Math.round(serverStartS * 10) / 10,
     };
     log(`ratio end to end / (ceiling × ${workers} workers): ${result.end_to_end_ratio} (target ≥ 0.5)`);
-    log(`peak RSS: server ${serverPeak} MB; workers ${workerPeaks.join(', ')} MB (self-reported)`);
+    const serverPeakAt = sampled.find((p) => p.pid === server.pid)?.peak_at_s;
+    log(`peak RSS: server ${serverPeak} MB (sampled at ${serverPeakAt ?? '?'} s); workers ${workerPeaks.join(', ')} MB (self-reported)`);
     log(`timeline (s): ${Object.entries(timeline).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     return result;
   });
