@@ -138,7 +138,7 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
         // Sequence rules first: they read _bk_ev's sequence fields and the session events only,
         // and once the chains are linked _bk_ev is dropped (buildChains), before the wide _bk_m
         // is built. Run last, _bk_ev (every message of the scope) was held through the whole pass
-        // for this step alone: at 1M messages it pushed the pass over the 1GB limit into spilling.
+        // for this step alone: 200 MB of the 1GB limit at 1M messages, past which the pass spills.
         await step('sequence', () => sequenceCandidates(held, hasSessionEvents, stageFound, opts.sequenceBlockBits));
         await step('chains', () => buildChains(held));
         await step('fills', () => buildFills(held));
