@@ -26,9 +26,9 @@ export const SEQUENCE_BLOCK_BITS = 16;
  * Every message of the scope with a MsgSeqNum (order messages from _bk_ev, the scope sessions
  * with each file position once, their lineage strings from _bk_origin; session messages
  * deduplicated here the same way: a message goes to one output only, so the two never share a
- * position), as CTEs `raw` and `msgs`. Not
- * materialized: each reader scans only the columns it needs of _bk_ev, instead of one
- * materialized copy of every column that each reader then reads whole.
+ * position), as CTEs `raw` and `msgs`. Not materialized: each reader scans only the columns it
+ * needs of _bk_ev, instead of one materialized copy of every column that each reader then reads
+ * whole.
  */
 function messagesSql(hasSessionEvents: boolean): string {
   const sessionPart = hasSessionEvents
