@@ -113,9 +113,14 @@ export async function counterpartyCandidates(
     ['order_id_ordinal', 'c.order_id = f.order_id AND c.order_ordinal = f.order_fill_ordinal', `c.order_id || '#' || c.order_ordinal`],
   ];
   // ExecID: the fill's original or correcting ExecID (two equality keys, not an OR join). The
-  // first pass, over every row (nothing is matched yet).
+  // first pass, over every row (nothing is matched yet). The DISTINCT keeps a (fill, key) pair
+  // once, or UNIQUE_PAIR would count it twice; a fill never corrected has its ExecID as its
+  // current one, so its second row is left out before the DISTINCT instead of removed by it (the
+  // same pairs; at 10M messages the DISTINCT over both rows of every fill was 3.3 CPU-s).
   await tx.run(`INSERT INTO _bk_match SELECT f.fill_id, c.conf_id, 'exec_id', c.exec_id
-    FROM (SELECT DISTINCT fill_id, k FROM (SELECT fill_id, exec_id AS k FROM _bk_of UNION ALL SELECT fill_id, current_exec_id FROM _bk_of)) f
+    FROM (SELECT DISTINCT fill_id, k FROM (
+      SELECT fill_id, exec_id AS k FROM _bk_of
+      UNION ALL SELECT fill_id, current_exec_id FROM _bk_of WHERE current_exec_id IS DISTINCT FROM exec_id)) f
     JOIN _bk_cf c ON c.exec_id = f.k ${UNIQUE_PAIR}`);
   // The later passes join only the rows still unmatched (_bk_of_u, _bk_cf_u), and the rows a
   // pass matches then leave them: the same pairs as joining every row and leaving out those
