@@ -375,13 +375,9 @@ const SUMMARY_SQL = `
       a.last_report.status IN ${TERMINAL_STATUSES_SQL}
         OR (a.last_report.leaves = 0 AND a.last_report.cum > 0 AND a.last_report.status = '1') AS is_terminal,
       coalesce(s.cq, 0) AS computed_cum_qty, coalesce(s.notional, 0) AS computed_notional, coalesce(s.n, 0) AS fill_count,
-      coalesce(NULLIF(a.last_report.avg, 0), a.price, s.last_px) AS px_ref,
-      -- Every ClOrdID of the chain, once, sorted: what order_chains keeps and the members unnest.
-      list_sort(list_distinct(list_concat(coalesce(a.cl_ord_ids, []), coalesce(a.orig_ids, [])))) AS member_ids
+      coalesce(NULLIF(a.last_report.avg, 0), a.price, s.last_px) AS px_ref
     FROM agg a LEFT JOIN (SELECT * FROM _bk_fsum s WHERE ${IN_RANGE('s')}) s USING (session, chain_root)
-      LEFT JOIN terminal t USING (session, chain_root)
-    -- The ranges run in key order, so _bk_chain is stored in chain_key order, order_chains' own.
-    ORDER BY a.chain_key`;
+      LEFT JOIN terminal t USING (session, chain_root)`;
 
 /**
  * The rows a pass will write into order_fills (_bk_ofn, in order_fills' column order) and
@@ -394,11 +390,11 @@ export async function stageOrderState(held: Db): Promise<void> {
   await held.run('CREATE OR REPLACE TEMP TABLE _bk_mem AS SELECT * FROM order_chain_members LIMIT 0');
   await held.run('CREATE OR REPLACE TEMP TABLE _bk_ofn AS SELECT * FROM order_fills LIMIT 0');
   // Sorted by member_key = hash(cl_ord_id): a ClOrdID lookup reads the row group of its key only.
-  // A chain is one row of _bk_chain, and member_ids holds its ids once each: no DISTINCT over
+  // A chain is one row of _bk_chain, and list_distinct leaves its ids once each: no DISTINCT over
   // the members (at 10M messages, 2.8M of them, the statement took 1.55 s with it, 1.20 without).
   await held.run(`INSERT INTO _bk_mem
     SELECT hash(x) AS member_key, session, chain_root, x AS cl_ord_id FROM (
-      SELECT session, chain_root, unnest(member_ids) AS x FROM _bk_chain)
+      SELECT session, chain_root, unnest(list_distinct(list_concat(coalesce(cl_ord_ids, []), coalesce(orig_ids, [])))) AS x FROM _bk_chain)
     ORDER BY 1`);
   // The ordinals come from a narrow projection joined back on (session, seq), unique per fill:
   // DuckDB's window operator carries every column of its input through its sorts, and over the
@@ -447,13 +443,12 @@ export async function persistOrderState(tx: Db, full: boolean): Promise<void> {
   // The staged tables are stored in the order the persisted ones are kept in (stageOrderState),
   // and a scan keeps insertion order: no sort here.
   await tx.run(`INSERT INTO order_chain_members (member_key, session, chain_root, cl_ord_id) SELECT * FROM _bk_mem`);
-  // _bk_chain is stored in chain_key order (each summary range sorted, the ranges in key order).
   await tx.run(`INSERT INTO order_chains
-    SELECT chain_key, session, chain_root, member_ids, order_ids,
+    SELECT chain_key, session, chain_root, list_sort(list_distinct(list_concat(coalesce(cl_ord_ids, []), coalesce(orig_ids, [])))), order_ids,
       symbol, side, account, currency, venue, time_in_force, order_qty, price,
       reported_cum_qty, reported_leaves_qty, reported_avg_px, computed_cum_qty, computed_notional, ord_status,
       coalesce(is_terminal, false), trade_date, first_seen, last_seen, message_count, fill_count
-    FROM _bk_chain`);
+    FROM _bk_chain ORDER BY chain_key`);
   // Sorted by chain_key: a drill-down reads the row group(s) of its key only (zone maps). _bk_m
   // is stored in (chain_key, seq) order, so no sort here either. The lineage strings come from
   // lists indexed by origin (row_number: 1, 2, …), one row crossed with _bk_m: a hash join with

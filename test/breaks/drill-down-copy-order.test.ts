@@ -54,7 +54,7 @@ describe('the drill-down copies of the messages and fills', () => {
     expect(Number(f.groups)).toBeGreaterThanOrEqual(2);
     expect(f.unsorted).toBe('0');
     expect(f.lineage).toBe('0');
-    // And the chains, by chain_key: written from the summary's table without a sort.
+    // And the chains, by chain_key.
     const [c] = await t.db.all<{ n: string; unsorted: string }>(`SELECT count(*)::VARCHAR AS n,
         count(*) FILTER (WHERE pk > chain_key)::VARCHAR AS unsorted
       FROM (SELECT chain_key, lag(chain_key) OVER (ORDER BY rowid) AS pk FROM order_chains)`);

@@ -50,8 +50,7 @@ describe('chain summary range by range', () => {
       SELECT chain_key, seq, lag(chain_key) OVER (ORDER BY rowid) AS pk, lag(seq) OVER (ORDER BY rowid) AS ps FROM order_chain_messages)
       WHERE pk > chain_key OR (pk = chain_key AND ps > seq)`);
     expect(Number(unsorted[0].n)).toBe(0);
-    // The chains too, by chain_key, without a sort when they are written: each range's summary is
-    // sorted and the ranges run in key order.
+    // The chains too, by chain_key (the breaks page and the drill-down look a chain up by it).
     const chainsUnsorted = await t.db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM (
       SELECT chain_key, lag(chain_key) OVER (ORDER BY rowid) AS pk FROM order_chains) WHERE pk > chain_key`);
     expect(Number(chainsUnsorted[0].n)).toBe(0);
