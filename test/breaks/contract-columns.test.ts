@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectBreaks } from '../../db/breaks/detect-breaks';
-import { FixScenario, openBreakCounts, resetTables, storedBreaks, useTempDb } from './fix-scenario';
+import { FixScenario, insertRows, openBreakCounts, resetTables, storedBreaks, useTempDb } from './fix-scenario';
 
 // An approved contract may leave optional columns out of the warehouse table: detection still
 // runs (a missing column reads as NULL), and says so loudly only when lineage is missing.
@@ -17,8 +17,7 @@ describe('warehouse tables narrower than the FIX intent', () => {
     s.fill('A', '60', '10');
     const { orderEvents } = s.rows();
     for (const r of orderEvents) delete r.account;
-    const structure = JSON.stringify([Object.fromEntries(Object.keys(orderEvents[3]).map((k) => [k, 'VARCHAR']))]);
-    await t.db.run(`INSERT INTO fix_order_events BY NAME SELECT unnest(from_json(?::JSON, '${structure}'), recursive := true)`, [JSON.stringify(orderEvents)]);
+    await insertRows(t.db, 'fix_order_events', orderEvents);
     await detectBreaks(t.db, { asOf: '2026-11-24' });
     expect(await openBreakCounts(t.db)).toEqual({ overfill: 1 });
   });
@@ -41,9 +40,7 @@ describe('warehouse tables narrower than the FIX intent', () => {
     s.order('B', { qty: '5', px: '10' });
     const { orderEvents } = s.rows();
     for (const r of orderEvents) for (const k of Object.keys(r)) if (!present.has(k)) delete r[k];
-    const keys = [...new Set(orderEvents.flatMap((r) => Object.keys(r)))];
-    const structure = JSON.stringify([Object.fromEntries(keys.map((k) => [k, 'VARCHAR']))]);
-    await t.db.run(`INSERT INTO fix_order_events BY NAME SELECT unnest(from_json(?::JSON, '${structure}'), recursive := true)`, [JSON.stringify(orderEvents)]);
+    await insertRows(t.db, 'fix_order_events', orderEvents);
     await detectBreaks(t.db, { asOf: '2026-11-24' });
     expect(await openBreakCounts(t.db)).toMatchObject({ overfill: 1, sequence_gap: 1 });
     const [gap] = await storedBreaks(t.db, 'sequence_gap');
