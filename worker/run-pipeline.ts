@@ -32,8 +32,8 @@ import { OutputRun } from './pipeline/output-run';
 import { writeManifest } from './pipeline/write-manifest';
 import { faultPoint } from './fault-points';
 
-/** Per output of a byte-range part: H then the per-row digests of result_hash (result-hasher.ts). */
-export const ROW_DIGESTS_FILE = 'row-digests.bin';
+/** Per output of a byte-range part: H then result_hash's run records (result-hasher.ts). */
+export const RUN_RECORDS_FILE = 'result-runs.bin';
 
 /** Quarantine policy of a byte-range part: never trips (the whole job is decided by the dispatcher). */
 const RANGE_PART_POLICY = { allow_quarantine: true, max_quarantine_pct: 100, max_quarantine_count: null };
@@ -77,7 +77,7 @@ export interface RunPipelineOptions {
    * This run is one byte range of a job split across workers (lib/server/jobs/run-ranged-attempt.ts):
    * the quarantine policy is not applied here (the dispatcher decides it over the sum of the
    * ranges; a part FAILS only on shape or a job-level problem), and each output's result_hash
-   * row digests are written to `<output>/row-digests.bin` (H, then 32 bytes per valid row) for the merge.
+   * run records are written to `<output>/result-runs.bin` (H, then the records) for the merge.
    */
   partOfJob?: boolean;
 }
@@ -135,30 +135,31 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
 
   const warnings: string[] = [];
   const problems: PipelineProblem[] = [];
-  // Byte-range part (E, issue 9): each output's row digests go to <output>/row-digests.bin, H first.
+  // Byte-range part (E, issue 9): each output's result_hash run records go to <output>/result-runs.bin, H first.
   const digestFds = new Map<string, number>();
-  const onRowDigests = opts.partOfJob
-    ? (output: string, digests: Buffer, header: Buffer) => {
+  const onRunRecord = opts.partOfJob
+    ? (output: string, head: Buffer, payload: readonly Uint8Array[], header: Buffer) => {
         let fd = digestFds.get(output);
         if (fd === undefined) {
           const dir = path.join(opts.stagingDir, output);
           mkdirSync(dir, { recursive: true });
-          fd = openSync(path.join(dir, ROW_DIGESTS_FILE), 'w');
+          fd = openSync(path.join(dir, RUN_RECORDS_FILE), 'w');
           digestFds.set(output, fd);
           writeSync(fd, header);
         }
-        writeSync(fd, digests);
+        writeSync(fd, head);
+        for (const p of payload) writeSync(fd, p);
       }
     : undefined;
   const closeDigests = async (remove: boolean) => {
     for (const [output, fd] of digestFds) {
       closeSync(fd);
-      if (remove) await rm(path.join(opts.stagingDir, output, ROW_DIGESTS_FILE), { force: true });
+      if (remove) await rm(path.join(opts.stagingDir, output, RUN_RECORDS_FILE), { force: true });
     }
     digestFds.clear();
   };
   const ctx = {
-    stagingDir: opts.stagingDir, jobId: opts.jobId, sourceHash, processedAt, parserId: parser.id, parserVersion: parser.version, onRowDigests,
+    stagingDir: opts.stagingDir, jobId: opts.jobId, sourceHash, processedAt, parserId: parser.id, parserVersion: parser.version, onRunRecord,
   };
   const intents = new Map(parser.outputs.map((o) => [o.name, o]));
   const runs = new Map<string, OutputRun>();

@@ -2,7 +2,7 @@ import type { ContractDocument } from '../contracts/contract-document';
 import { POSITION_COLUMNS, type ParserRow } from '../parsers/parser-types';
 import type { CompiledValidator, ViolationSink } from './compile-validator';
 import { findReservedColumns } from './check-shape';
-import { createStagedResultHasher } from './result-hasher';
+import { blockOf, createStagedResultHasher } from './result-hasher';
 import { StagedBuffer, type StagedLines } from './staged-text';
 import { compileValidObjectEncoder, LINEAGE_COLUMNS, stagedValidColumns, type StagedColumn } from './staged-valid-writer';
 import { VIOLATION_TYPES, type ViolationType } from './violation';
@@ -70,7 +70,10 @@ export interface OutputSplitter {
    * A splitter is used through one path only (mixing them throws).
    */
   pushStaged(rows: readonly ParserRow[]): StagedBatch;
-  /** The staged valid lines not yet returned by pushStaged (null when there are none). */
+  /**
+   * The staged valid lines not yet returned by pushStaged (null when there are none). Ends the
+   * splitter's rows: no push after it (result_hash's last run is handed over here).
+   */
   takeStaged(): StagedChunk | null;
   /** Column layout of the staged valid lines (contract columns, then LINEAGE_COLUMNS). */
   readonly stagedColumns: readonly StagedColumn[];
@@ -102,8 +105,8 @@ export function createOutputSplitter(opts: {
   contract: ContractDocument;
   validator: CompiledValidator;
   lineage: Lineage;
-  /** Receives the per-row digests of result_hash (result-hasher.ts); byte-range workers write them out. */
-  onRowDigests?: (digests: Buffer, header: Buffer) => void;
+  /** Receives result_hash's run records (result-hasher.ts); byte-range workers write them out. */
+  onRunRecord?: (head: Buffer, payload: readonly Uint8Array[], header: Buffer) => void;
 }): OutputSplitter {
   const { validator, lineage } = opts;
   const contractCols = validator.columns;
@@ -115,7 +118,7 @@ export function createOutputSplitter(opts: {
   const hasher = createStagedResultHasher({
     constants: { _cf_source_hash: lineage.sourceHash, _cf_parser_version: lineage.parserVersion, _cf_contract_hash: lineage.contractHash },
     columns: stagedColumns.map((c) => c.name),
-    onRowDigests: opts.onRowDigests,
+    onRunRecord: opts.onRunRecord,
   });
   let encodeValid: ((row: Record<string, unknown>) => string) | null = null;
   let writeStaged: ReturnType<CompiledValidator['stagedBufferWriter']> | null = null;
@@ -180,7 +183,7 @@ export function createOutputSplitter(opts: {
           out._cf_processed_at = processedAt;
           out._cf_parser_version = lineage.parserVersion;
           out._cf_contract_hash = lineage.contractHash;
-          hasher.updateLine((encodeValid ??= compileValidObjectEncoder(stagedColumns))(out));
+          hasher.updateLine((encodeValid ??= compileValidObjectEncoder(stagedColumns))(out), blockOf(out.message_index as number | null));
           valid.push(out);
           validRows++;
         } else {
@@ -202,8 +205,13 @@ export function createOutputSplitter(opts: {
         const index = rows++;
         const rowId = row.__cf_row_id;
         if (rowId === undefined || rowId === null || rowId === '') lineageUnavailable++;
+        const before = out.buf;
+        const start = out.used;
         if (write(row, sink, out)) {
           validRows++;
+          // result_hash's block (result-hasher.ts); the row starts at 0 when the write moved to a new Buffer.
+          const block = blockOf(position(row.message_index));
+          if (block !== out.block) out.mark(out.buf === before ? start : 0, block);
         } else {
           const list = sink.violations!;
           for (const v of list) violations[v.violation_type]++;
@@ -212,16 +220,21 @@ export function createOutputSplitter(opts: {
         }
       }
       const chunks = out.full.length > 0 ? out.drainFull() : [];
-      for (const c of chunks) hasher.updateBytes(c.bytes);
+      for (const c of chunks) hasher.updateBytes(c.bytes, c.marks);
       return { chunks, quarantine };
     },
     takeStaged() {
-      if (staged === null) return null;
+      if (staged === null) {
+        hasher.end();
+        return null;
+      }
       const full = staged.drainFull();
       const rest = staged.takeRest();
       if (rest !== null) full.push(rest);
+      for (const c of full) hasher.updateBytes(c.bytes, c.marks);
+      // The end of the staged rows: a byte-range part hands over its last run (result-hasher.ts).
+      hasher.end();
       if (full.length === 0) return null;
-      for (const c of full) hasher.updateBytes(c.bytes);
       // pushStaged drains every completed chunk, so at most `rest` remains here.
       if (full.length === 1) return full[0];
       return {
@@ -247,7 +260,7 @@ export function createOutputSplitter(opts: {
         lineage_unavailable_rows: lineageUnavailable,
         reserved_columns: reserved ?? [],
         warnings,
-        result_hash: hasher.digest(staged?.peek()),
+        result_hash: hasher.digest(staged === null ? undefined : { bytes: staged.peek(), marks: staged.marks }),
       };
     },
   };

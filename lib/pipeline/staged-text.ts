@@ -93,6 +93,8 @@ export interface StagedLines {
   bytes: Buffer;
   rows: number;
   longestLine: number;
+  /** result_hash's block marks in `bytes` (StagedBuffer.mark), when the writer set any. */
+  marks?: number[];
 }
 
 /**
@@ -110,18 +112,36 @@ export class StagedBuffer {
   longest = 0;
   /** Completed chunks not yet collected (see drainFull). */
   full: StagedLines[] = [];
+  /**
+   * result_hash's block marks in `buf` (result-hasher.ts): flat (offset, block) pairs; the row
+   * written at `offset` and the rows after it are in `block`. Only rows that were written get one.
+   */
+  marks: number[] = [];
+  /** The block of the last row marked (NaN before any). */
+  block = Number.NaN;
   constructor(private readonly capacity = 1 << 22) {
     this.buf = Buffer.allocUnsafe(capacity);
   }
   reserve(n: number): Buffer {
     if (this.used + n > this.buf.length) {
-      if (this.used > 0) this.full.push({ bytes: this.buf.subarray(0, this.used), rows: this.rows, longestLine: this.longest });
+      if (this.used > 0) this.full.push(this.chunk());
       this.buf = Buffer.allocUnsafe(Math.max(this.capacity, n));
       this.used = 0;
       this.rows = 0;
       this.longest = 0;
+      this.marks = [];
     }
     return this.buf;
+  }
+  /** The row just written, which starts at `offset` of `buf`, is in `block` (and those after it, until the next mark). */
+  mark(offset: number, block: number): void {
+    this.marks.push(offset, block);
+    this.block = block;
+  }
+  private chunk(): StagedLines {
+    const c: StagedLines = { bytes: this.buf.subarray(0, this.used), rows: this.rows, longestLine: this.longest };
+    if (this.marks.length > 0) c.marks = this.marks;
+    return c;
   }
   drainFull(): StagedLines[] {
     const out = this.full;
@@ -131,11 +151,12 @@ export class StagedBuffer {
   /** The current Buffer's lines (null when empty); the buffer starts over. */
   takeRest(): StagedLines | null {
     if (this.used === 0) return null;
-    const chunk = { bytes: this.buf.subarray(0, this.used), rows: this.rows, longestLine: this.longest };
+    const chunk = this.chunk();
     this.buf = Buffer.allocUnsafe(this.capacity);
     this.used = 0;
     this.rows = 0;
     this.longest = 0;
+    this.marks = [];
     return chunk;
   }
   /** The current Buffer's bytes, without taking them (valid until the next write). */

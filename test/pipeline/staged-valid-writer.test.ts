@@ -9,6 +9,7 @@ import { compileRowEncoder } from '../../db/parquet/staging-text-format';
 import type { ParserRow } from '../../lib/parsers/parser-types';
 import { compileValidator } from '../../lib/pipeline/compile-validator';
 import { createOutputSplitter, type Lineage } from '../../lib/pipeline/output-splitter';
+import { BLOCK_MESSAGES } from '../../lib/pipeline/result-hasher';
 import { positionCell, stagedValidColumns } from '../../lib/pipeline/staged-valid-writer';
 import { contractOf } from './helpers';
 
@@ -160,12 +161,18 @@ describe('fused staged writer', () => {
   });
 
   it('spans chunks: large batches come back in whole-line chunks whose bytes and counts add up', () => {
-    const rows: ParserRow[] = Array.from({ length: 30_000 }, (_, i) => ({ id: `E${i}`, note: 'x'.repeat(i % 300), px: `${i}.25`, line_number: i + 1, __cf_row_id: i }));
-    const b = fusedPath(rows, 4096);
-    const a = objectPath(rows, 4096);
-    expect(b.counted).toBe(30_000);
-    expect(b.text).toBe(a.text);
-    expect(b.stats.result_hash).toBe(a.stats.result_hash);
+    // result_hash's blocks (message_index / BLOCK_MESSAGES): none, runs of a block, a block per row
+    // (so the row that moves the writer to a new Buffer starts a block).
+    for (const index of [(): number | null => null, (i: number) => i, (i: number) => i * BLOCK_MESSAGES]) {
+      const rows: ParserRow[] = Array.from({ length: 30_000 }, (_, i) => ({
+        id: `E${i}`, note: 'x'.repeat(i % 300), px: `${i}.25`, line_number: i + 1, message_index: index(i), __cf_row_id: i,
+      }));
+      const b = fusedPath(rows, 4096);
+      const a = objectPath(rows, 4096);
+      expect(b.counted).toBe(30_000);
+      expect(b.text).toBe(a.text);
+      expect(b.stats.result_hash).toBe(a.stats.result_hash);
+    }
   });
 
   it('result_hash ignores the job id and the clock, sees the contract hash and any value', () => {

@@ -21,8 +21,8 @@ export interface OutputRunContext {
   processedAt: Date;
   parserId: string;
   parserVersion: string;
-  /** Per-row digests of result_hash, per output (a byte-range run writes them for the merge; E, issue 9). */
-  onRowDigests?: (output: string, digests: Buffer, header: Buffer) => void;
+  /** result_hash's run records, per output (a byte-range run writes them for the merge; E, issue 9). */
+  onRunRecord?: (output: string, head: Buffer, payload: readonly Uint8Array[], header: Buffer) => void;
 }
 
 /**
@@ -86,7 +86,7 @@ export class OutputRun {
           parserVersion: this.ctx.parserVersion,
           contractHash: this.contractHash!,
         },
-        onRowDigests: this.ctx.onRowDigests ? (d, h) => this.ctx.onRowDigests!(this.name, d, h) : undefined,
+        onRunRecord: this.ctx.onRunRecord ? (head, payload, h) => this.ctx.onRunRecord!(this.name, head, payload, h) : undefined,
       });
     }
     // The fused path: valid rows arrive as staged text in ~4 MB chunks (no per-row objects);

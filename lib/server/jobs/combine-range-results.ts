@@ -3,14 +3,13 @@
 // - counts (valid, quarantined, parsed rows, violations, parse errors, parse summary) are sums;
 // - each output's status is decided here, over the sums, with the job's quarantine policy (the
 //   parts do not apply it); a part that failed on shape or a job-level problem fails the job;
-// - result_hash = sha256(H ‖ the parts' row digests in range order) (lib/pipeline/result-hasher.ts),
-//   the value one worker computes;
+// - result_hash from H and the parts' run records in range order (lib/pipeline/result-hasher.ts:
+//   the edge runs of adjacent parts joined), the value one worker computes;
 // - files move into the layout promotion reads: `<output>/valid-<kkk>.parquet` per part in range
 //   order (promotion loads them in that order), one `<output>/quarantine.parquet` and one
 //   `<errorOutput>/errors.parquet` (merged in range order when several parts have some, so
 //   `_q_row` — the position in the job's quarantine file — is global), and manifest.json.
 // A FAILED job moves nothing (promotion discards the staging directory).
-import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,13 +17,14 @@ import type { Db } from '../../../db/open';
 import { quoteString } from '../../../db/sql';
 import { parseContractDocument, scopeId, type QuarantinePolicy } from '../../contracts';
 import { aggregateJobStatus, decideOutputStatus, type OutputStatus } from '../../pipeline/output-status';
+import { RunRecordMerger } from '../../pipeline/result-hasher';
 import { buildRunManifest, type ManifestOutputInput } from '../../pipeline/run-manifest';
 import type { JobSpec, WorkerRunResult } from '../../../worker/ipc-messages';
 import type { ByteRange } from './plan-byte-ranges';
 import { STAGED_FILES } from './job-paths';
 
-/** Kept in sync with worker/run-pipeline.ts ROW_DIGESTS_FILE (not imported: that module pulls in the pipeline). */
-const ROW_DIGESTS_FILE = 'row-digests.bin';
+/** Kept in sync with worker/run-pipeline.ts RUN_RECORDS_FILE (not imported: that module pulls in the pipeline). */
+const RUN_RECORDS_FILE = 'result-runs.bin';
 const HEADER_BYTES = 32;
 
 export interface RangePart {
@@ -73,23 +73,23 @@ function policyFor(spec: JobSpec, output: string): QuarantinePolicy | null {
   return parsed.ok ? parsed.contract.quarantine : null;
 }
 
-/** result_hash over the parts' digest files; null when no part wrote one. */
+/** result_hash over the parts' run record files; null when no part wrote one. */
 async function combinedHash(parts: RangePart[], output: string): Promise<string | null> {
-  let hash: ReturnType<typeof createHash> | null = null;
+  let merger: RunRecordMerger | null = null;
   let header: Buffer | null = null;
   for (const p of parts) {
-    const file = path.join(p.dir, output, ROW_DIGESTS_FILE);
+    const file = path.join(p.dir, output, RUN_RECORDS_FILE);
     if (!existsSync(file)) continue;
     const head = await readHeader(file);
     if (header === null) {
       header = head;
-      hash = createHash('sha256').update(header);
+      merger = new RunRecordMerger(header);
     } else if (!header.equals(head)) {
       throw new Error(`job.range_merge_failed: ${output}: the parts hash under different headers (columns or lineage differ)`);
     }
-    for await (const chunk of createReadStream(file, { start: HEADER_BYTES, highWaterMark: 1 << 20 })) hash!.update(chunk as Buffer);
+    for await (const chunk of createReadStream(file, { start: HEADER_BYTES, highWaterMark: 1 << 20 })) merger!.write(chunk as Buffer);
   }
-  return hash ? hash.digest('hex') : null;
+  return merger ? merger.digest() : null;
 }
 
 async function readHeader(file: string): Promise<Buffer> {
