@@ -3,8 +3,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteString } from '../../db/sql';
-import { isoFromDuckDBTimestampTz } from '../../db/open';
-import { makeTempDir, openTempDb, type TempDb } from './temp-db';
+import { isoFromDuckDBTimestampTz, openDatabase, STORAGE_VERSION } from '../../db/open';
+import { coreMigrationsDir, makeTempDir, openTempDb, type TempDb } from './temp-db';
 
 describe('openDatabase', () => {
   let t: TempDb;
@@ -49,6 +49,37 @@ describe('openDatabase', () => {
                 current_setting('autoinstall_known_extensions') AS autoinstall, current_setting('autoload_known_extensions') AS autoload`,
       );
       expect(s).toEqual({ ext: false, locked: true, autoinstall: false, autoload: false });
+    });
+  });
+
+  describe('storage format', () => {
+    const formatOf = async (db: TempDb['db'], name: string) =>
+      (await db.all<{ v: string }>(`SELECT map_extract_value(tags, 'storage_version') AS v FROM duckdb_databases() WHERE database_name = ?`, [name]))[0]?.v;
+
+    it(`writes a new file in DuckDB's ${STORAGE_VERSION} format`, async () => {
+      expect(await formatOf(t.db, 'workbench')).toBe(`${STORAGE_VERSION}+`);
+    });
+
+    it('opens a file of the older default format as it is, and keeps writing it', async () => {
+      // A file as a build before this format wrote it (DuckDB's default, readable by v0.10.2 on).
+      const file = path.join(t.dataDir, 'older.duckdb');
+      await t.db.run(`ATTACH ${quoteString(file)} AS older (STORAGE_VERSION 'v0.10.2')`);
+      await t.db.run(`CREATE TABLE older.t AS SELECT 1.25::DECIMAL(18,4) AS qty, 'a' AS s`);
+      const before = await formatOf(t.db, 'older');
+      await t.db.run('DETACH older');
+      expect(before).toBe('v1.0.0+');
+      const root = makeTempDir('wb-older-');
+      const old = await openDatabase({ file, dataDir: t.dataDir, migrationsDir: coreMigrationsDir(root) });
+      try {
+        expect(await formatOf(old, 'older')).toBe('v1.0.0+');
+        await old.run(`INSERT INTO t SELECT 2.5, 'b' FROM range(100000)`);
+        await old.run('CHECKPOINT');
+        expect(await old.all(`SELECT count(*)::INTEGER AS n, sum(qty)::VARCHAR AS q FROM t`)).toEqual([{ n: 100001, q: '250001.2500' }]);
+        expect(await formatOf(old, 'older')).toBe('v1.0.0+');
+      } finally {
+        await old.close();
+        rmSync(root, { recursive: true, force: true });
+      }
     });
   });
 

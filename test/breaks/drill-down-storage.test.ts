@@ -101,7 +101,7 @@ describe('drill-down messages from the packed copy', () => {
     expect(Object.keys(decodeChainMessageCells(JSON.stringify(CHAIN_MESSAGE_CELLS.map(() => null))))).toEqual([...CHAIN_MESSAGE_CELLS]);
   });
 
-  it('are converted from a database of the earlier layout (migrations 008 and 009)', async () => {
+  it('are converted from a database of the earlier layout (migrations 008 to 010)', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'wb-cells-migrate-'));
     try {
       const all = path.join(process.cwd(), 'db', 'migrations');
@@ -115,7 +115,7 @@ describe('drill-down messages from the packed copy', () => {
         VALUES (7, 'A|B', 'R', 2, 1, 2, 'h', 'j', '2026-11-20 14:00:01+00', '2026-11-20 14:00:01.5+00', '8', 12, 'R', ' E1 ', '1.50000000', 'a "b"'),
                (7, 'A|B', 'R', 1, 0, 1, 'h', 'j', '2026-11-20 14:00:00+00', NULL, 'D', 11, 'R', NULL, '100', NULL)`);
       await db.run(`INSERT INTO order_chain_members VALUES ('A|B', 'R', 'R'), ('A|B', 'R', 'R2'), ('C|D', 'X', 'R')`);
-      expect(await applyMigrations(db, all)).toEqual(['008_chain_message_cells.sql', '009_chain_member_keys.sql']);
+      expect(await applyMigrations(db, all)).toEqual(['008_chain_message_cells.sql', '009_chain_member_keys.sql', '010_lookup_compression.sql']);
       expect((await chainsOf(db, 'R')).map((c) => [c.session, c.chain_root])).toEqual([['A|B', 'R'], ['C|D', 'X']]);
       expect((await chainsOf(db, 'R2')).map((c) => c.chain_root)).toEqual(['R']);
       const rows = await chainMessages(db, 'A|B', 'R', '7');
@@ -125,6 +125,40 @@ describe('drill-down messages from the packed copy', () => {
       ]);
       // Stored in (chain_key, seq) order, as detection writes it.
       expect((await db.all<{ seq: string }>(`SELECT seq FROM order_chain_messages`)).map((r) => r.seq)).toEqual(['1', '2']);
+      await db.close();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('store the high-cardinality text of the lookup tables with zstd, keeping their rows in order (migration 010)', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'wb-lookup-compression-'));
+    try {
+      const all = path.join(process.cwd(), 'db', 'migrations');
+      const before = path.join(root, 'before');
+      mkdirSync(before);
+      for (const f of readdirSync(all).filter((f) => f < '010')) copyFileSync(path.join(all, f), path.join(before, f));
+      const data = path.join(root, 'data');
+      const db = await openDatabase({ file: path.join(data, 'w.duckdb'), dataDir: data, migrationsDir: before });
+      // Enough rows for a compressed segment; stored out of key order would show in the reads below.
+      await db.run(`INSERT INTO order_fills (chain_key, fill_id, session, chain_root, cl_ord_id, order_id, exec_id, current_exec_id, last_qty, chain_fill_ordinal)
+        SELECT i // 3, 'A|B|E' || i, 'A|B', 'R' || (i // 3), 'C' || (i // 3), 'O' || (i // 3), 'E' || i, 'E' || i, '1.5', i % 3 + 1 FROM range(20000) t(i)`);
+      await db.run(`INSERT INTO order_chain_members SELECT i, 'A|B', 'R' || i, 'C' || i FROM range(20000) t(i)`);
+      await db.run(`INSERT INTO order_chain_messages (chain_key, session, chain_root, seq, cells) SELECT i // 3, 'A|B', 'R' || (i // 3), i, '[]' FROM range(20000) t(i)`);
+      const digest = async (table: string) =>
+        (await db.all<{ n: string; h: string }>(`SELECT count(*)::VARCHAR AS n, sum(hash(x) * (rn + 1))::VARCHAR AS h FROM (SELECT x, row_number() OVER () AS rn FROM ${table} x)`))[0];
+      const tables = ['order_fills', 'order_chain_members', 'order_chain_messages'];
+      const before010 = await Promise.all(tables.map(digest));
+      expect(await applyMigrations(db, all)).toEqual(['010_lookup_compression.sql']);
+      expect(await Promise.all(tables.map(digest))).toEqual(before010);
+      await db.run('CHECKPOINT');
+      const compression = async (table: string, column: string) =>
+        (await db.all<{ c: string }>(`SELECT DISTINCT compression AS c FROM pragma_storage_info('${table}') WHERE column_name = ? AND segment_type = 'VARCHAR'`, [column])).map((r) => r.c);
+      for (const c of ['fill_id', 'chain_root', 'cl_ord_id', 'order_id', 'exec_id', 'current_exec_id']) expect(await compression('order_fills', c)).toEqual(['ZSTD']);
+      for (const c of ['chain_root', 'cl_ord_id']) expect(await compression('order_chain_members', c)).toEqual(['ZSTD']);
+      expect(await compression('order_chain_messages', 'chain_root')).toEqual(['ZSTD']);
+      // Low-cardinality text keeps DuckDB's choice.
+      expect(await compression('order_fills', 'session')).not.toEqual(['ZSTD']);
       await db.close();
     } finally {
       rmSync(root, { recursive: true, force: true });
