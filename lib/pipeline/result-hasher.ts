@@ -52,9 +52,9 @@ export interface StagedResultHasherOptions {
   constants: Record<string, string>;
   columns: readonly string[];
   /**
-   * Byte-range parts: receives the part's runs as records (encodeRunRecord), in row order: the
-   * first run's and the last run's staged bytes, the inner runs' digests. A byte-range worker
-   * writes them to a file after H; the merge reads them back (RunRecordMerger).
+   * Byte-range parts: receives the part's runs as records (a head, then its payload), in row
+   * order: the first run's and the last run's staged bytes, the inner runs' digests. A byte-range
+   * worker writes them to a file after H; the merge reads them back (RunRecordMerger).
    */
   onRunRecord?: (head: Buffer, payload: readonly Uint8Array[], header: Buffer) => void;
 }
@@ -63,7 +63,7 @@ export interface StagedResultHasherOptions {
 export const BLOCK_MESSAGES = 1024;
 const DIGEST_BYTES = 32;
 /** Record head: kind (1 byte), block (int64 LE), payload length (uint64 LE). */
-export const RUN_RECORD_HEAD_BYTES = 17;
+const RUN_RECORD_HEAD_BYTES = 17;
 const KIND_BYTES = 0x42; // 'B': the run's staged bytes
 const KIND_DIGEST = 0x44; // 'D': the run's digest (32 bytes)
 

@@ -18,6 +18,16 @@ import { stageAndLoad } from './stage-and-load';
 // columns' types): every value, every null, the same keys in the same order.
 
 const t = useTempDb();
+const ALL_MIGRATIONS = path.join(process.cwd(), 'db', 'migrations');
+
+/** A database in `root` with the migrations numbered below `next` applied (the layout before it). */
+async function databaseBefore(root: string, next: string) {
+  const before = path.join(root, 'before');
+  mkdirSync(before);
+  for (const f of readdirSync(ALL_MIGRATIONS).filter((f) => f < next)) copyFileSync(path.join(ALL_MIGRATIONS, f), path.join(before, f));
+  const data = path.join(root, 'data');
+  return openDatabase({ file: path.join(data, 'w.duckdb'), dataDir: data, migrationsDir: before });
+}
 
 /** Every chain's messages from the packed copy, then from fix_order_events (the copy emptied). */
 async function bothPaths(): Promise<{ packed: Record<string, unknown>[][]; fromRows: Record<string, unknown>[][] }> {
@@ -104,18 +114,13 @@ describe('drill-down messages from the packed copy', () => {
   it('are converted from a database of the earlier layout (migrations 008 to 010)', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'wb-cells-migrate-'));
     try {
-      const all = path.join(process.cwd(), 'db', 'migrations');
-      const before = path.join(root, 'before');
-      mkdirSync(before);
-      for (const f of readdirSync(all).filter((f) => f < '008')) copyFileSync(path.join(all, f), path.join(before, f));
-      const data = path.join(root, 'data');
-      const db = await openDatabase({ file: path.join(data, 'w.duckdb'), dataDir: data, migrationsDir: before });
+      const db = await databaseBefore(root, '008');
       await db.run(`INSERT INTO order_chain_messages (chain_key, session, chain_root, seq, message_index, line_number, source_hash, job_id,
           sending_time, transact_time, msg_type, msg_seq_num, cl_ord_id, exec_id, order_qty, text)
         VALUES (7, 'A|B', 'R', 2, 1, 2, 'h', 'j', '2026-11-20 14:00:01+00', '2026-11-20 14:00:01.5+00', '8', 12, 'R', ' E1 ', '1.50000000', 'a "b"'),
                (7, 'A|B', 'R', 1, 0, 1, 'h', 'j', '2026-11-20 14:00:00+00', NULL, 'D', 11, 'R', NULL, '100', NULL)`);
       await db.run(`INSERT INTO order_chain_members VALUES ('A|B', 'R', 'R'), ('A|B', 'R', 'R2'), ('C|D', 'X', 'R')`);
-      expect(await applyMigrations(db, all)).toEqual(['008_chain_message_cells.sql', '009_chain_member_keys.sql', '010_lookup_compression.sql']);
+      expect(await applyMigrations(db, ALL_MIGRATIONS)).toEqual(['008_chain_message_cells.sql', '009_chain_member_keys.sql', '010_lookup_compression.sql']);
       expect((await chainsOf(db, 'R')).map((c) => [c.session, c.chain_root])).toEqual([['A|B', 'R'], ['C|D', 'X']]);
       expect((await chainsOf(db, 'R2')).map((c) => c.chain_root)).toEqual(['R']);
       const rows = await chainMessages(db, 'A|B', 'R', '7');
@@ -134,12 +139,7 @@ describe('drill-down messages from the packed copy', () => {
   it('store the high-cardinality text of the lookup tables with zstd, keeping their rows in order (migration 010)', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'wb-lookup-compression-'));
     try {
-      const all = path.join(process.cwd(), 'db', 'migrations');
-      const before = path.join(root, 'before');
-      mkdirSync(before);
-      for (const f of readdirSync(all).filter((f) => f < '010')) copyFileSync(path.join(all, f), path.join(before, f));
-      const data = path.join(root, 'data');
-      const db = await openDatabase({ file: path.join(data, 'w.duckdb'), dataDir: data, migrationsDir: before });
+      const db = await databaseBefore(root, '010');
       // Enough rows for a compressed segment; stored out of key order would show in the reads below.
       await db.run(`INSERT INTO order_fills (chain_key, fill_id, session, chain_root, cl_ord_id, order_id, exec_id, current_exec_id, last_qty, chain_fill_ordinal)
         SELECT i // 3, 'A|B|E' || i, 'A|B', 'R' || (i // 3), 'C' || (i // 3), 'O' || (i // 3), 'E' || i, 'E' || i, '1.5', i % 3 + 1 FROM range(20000) t(i)`);
@@ -149,7 +149,7 @@ describe('drill-down messages from the packed copy', () => {
         (await db.all<{ n: string; h: string }>(`SELECT count(*)::VARCHAR AS n, sum(hash(x) * (rn + 1))::VARCHAR AS h FROM (SELECT x, row_number() OVER () AS rn FROM ${table} x)`))[0];
       const tables = ['order_fills', 'order_chain_members', 'order_chain_messages'];
       const before010 = await Promise.all(tables.map(digest));
-      expect(await applyMigrations(db, all)).toEqual(['010_lookup_compression.sql']);
+      expect(await applyMigrations(db, ALL_MIGRATIONS)).toEqual(['010_lookup_compression.sql']);
       expect(await Promise.all(tables.map(digest))).toEqual(before010);
       await db.run('CHECKPOINT');
       const compression = async (table: string, column: string) =>
