@@ -1,13 +1,18 @@
 // Output tables of the warehouse, created at promotion from the approved contract. Every
 // identifier written into SQL here comes from an approved contract (or the fixed lineage lists
 // below) and goes through quoteIdent; types come from duckdbTypeOf and are checked by shape.
-import type { Db } from '../open';
+import { STORAGE_VERSION, type Db } from '../open';
 import { quoteIdent } from '../sql';
+
+/** A compression asked for a text column instead of DuckDB's own choice (lib/server/jobs/warehouse-columns.ts). */
+export type ColumnCompression = 'zstd';
 
 export interface WarehouseColumn {
   name: string;
   /** A DuckDB type as duckdbTypeOf writes it, e.g. DECIMAL(24,10), TIMESTAMPTZ, VARCHAR. */
   sqlType: string;
+  /** VARCHAR only; applied where the database file's format has it (textCompressionAvailable). */
+  compression?: ColumnCompression;
 }
 
 /** Lineage carried by every valid row (DESIGN.md "Lineage"), after the contract's columns. */
@@ -72,6 +77,29 @@ export async function canonicalType(db: Db, sqlType: string): Promise<string> {
   return rows[0].t;
 }
 
+/** `vX.Y.Z` (DuckDB's storage_version tag, with or without its trailing `+`) as a comparable triple. */
+function versionParts(v: string): [number, number, number] | null {
+  const m = /^v(\d+)\.(\d+)\.(\d+)\+?$/.exec(v);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
+}
+
+/**
+ * True when the current database file is in the storage format this code creates (db/open.ts)
+ * or a later one. A file of the older default format has no zstd for text: DuckDB accepts
+ * `USING COMPRESSION zstd` there and stores the column uncompressed, which would make it larger,
+ * not cheaper; such a file keeps DuckDB's own choice.
+ */
+export async function textCompressionAvailable(db: Db): Promise<boolean> {
+  const rows = await db.all<{ v: string | null }>(
+    `SELECT map_extract_value(tags, 'storage_version') AS v FROM duckdb_databases() WHERE database_name = current_database()`,
+  );
+  const have = versionParts(rows[0]?.v ?? '');
+  const want = versionParts(STORAGE_VERSION)!;
+  if (have === null) return false;
+  for (let i = 0; i < 3; i++) if (have[i] !== want[i]) return have[i] > want[i];
+  return true;
+}
+
 /**
  * Creates the table if it is missing; adds columns a later contract version introduced; refuses
  * (promotion.schema_conflict) a column whose type changed, since casting into the old type could
@@ -83,17 +111,23 @@ export async function ensureTable(db: Db, table: string, columns: readonly Wareh
     if (names.has(c.name)) throw new WarehouseSchemaError('promotion.column_conflict', `column ${c.name} is declared twice for ${table}`);
     names.add(c.name);
     if (!SQL_TYPE_SHAPE.test(c.sqlType)) throw new WarehouseSchemaError('promotion.bad_type', `unexpected column type ${c.sqlType}`);
+    if (c.compression !== undefined && c.sqlType !== 'VARCHAR') {
+      throw new WarehouseSchemaError('promotion.bad_type', `column ${c.name} is ${c.sqlType}; only text is stored with ${c.compression}`);
+    }
   }
+  // A column's compression is chosen when it is created; an existing column keeps its own.
+  const compress = columns.some((c) => c.compression !== undefined) && (await textCompressionAvailable(db));
+  const definition = (c: WarehouseColumn) =>
+    `${quoteIdent(c.name)} ${c.sqlType}${compress && c.compression !== undefined ? ` USING COMPRESSION ${c.compression}` : ''}`;
   const existing = await tableColumns(db, table);
   if (existing === null) {
-    const defs = columns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`).join(', ');
-    await db.run(`CREATE TABLE ${quoteIdent(table)} (${defs})`);
+    await db.run(`CREATE TABLE ${quoteIdent(table)} (${columns.map(definition).join(', ')})`);
     return;
   }
   for (const c of columns) {
     const have = existing.get(c.name);
     if (have === undefined) {
-      await db.run(`ALTER TABLE ${quoteIdent(table)} ADD COLUMN ${quoteIdent(c.name)} ${c.sqlType}`);
+      await db.run(`ALTER TABLE ${quoteIdent(table)} ADD COLUMN ${definition(c)}`);
     } else if (have !== (await canonicalType(db, c.sqlType))) {
       throw new WarehouseSchemaError(
         'promotion.schema_conflict',

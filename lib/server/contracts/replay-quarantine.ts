@@ -21,6 +21,7 @@ import { parserRowFromQuarantine } from '../../pipeline/replay-row';
 import { appendAudit } from '../audit/append-audit';
 import { ApiError } from '../http/api-error';
 import { contractOutputsOf } from '../jobs/approved-contracts';
+import { warehouseColumnsOf } from '../jobs/warehouse-columns';
 import { findParser } from '../jobs/parsers-for-upload';
 import { requireActorPermission, type Actor } from './contract-actor';
 import { contractTransaction } from './contract-transaction';
@@ -168,7 +169,7 @@ export async function replayQuarantine(db: Db, actor: Actor, req: ReplayRequest)
     if (!req.dryRun) {
       // Adds columns an amendment introduced; refuses a changed type (promotion.schema_conflict).
       try {
-        await ensureTable(tx, req.output, [...contract.columns.map((c) => ({ name: c.name, sqlType: duckdbTypeOf(c.type) })), ...LINEAGE_COLUMNS]);
+        await ensureTable(tx, req.output, warehouseColumnsOf(contract, jobs[0].parser_id, req.output));
       } catch (e) {
         const code = (e as { code?: string }).code ?? 'promotion.schema_conflict';
         throw new ApiError(code, 409, (e as Error).message);

@@ -24,21 +24,14 @@ import { closeAttempt } from '../../../db/jobs/attempt-queries';
 import type { JobRow } from '../../../db/jobs/job-row';
 import { insertParseErrors, insertQuarantineRows, insertValidRows } from '../../../db/jobs/load-parquet';
 import { deleteJobOutputs, finishJob, insertJobOutput } from '../../../db/jobs/promotion-queries';
-import {
-  ensureTable,
-  LINEAGE_COLUMNS,
-  QUARANTINE_META_COLUMNS,
-  quarantineTableName,
-  WarehouseSchemaError,
-  type WarehouseColumn,
-} from '../../../db/jobs/warehouse-tables';
-import { duckdbTypeOf, type ContractDocument } from '../../contracts';
+import { ensureTable, quarantineTableName, WarehouseSchemaError } from '../../../db/jobs/warehouse-tables';
 import { appendAudit } from '../audit/append-audit';
 import type { WorkerRunResult } from '../../../worker/ipc-messages';
 import type { ContractSnapshot } from './approved-contracts';
 import { VALID_FILE_PATTERN, workerProcessFigures } from './combine-range-results';
 import { assertOutputName, STAGED_FILES, stagingDirFor, warehouseDirFor } from './job-paths';
 import { discardStaging, rollForwardPromotion } from './roll-forward-promotion';
+import { quarantineColumnsOf, warehouseColumnsOf } from './warehouse-columns';
 import { faultPoint } from '../../../worker/fault-points';
 import { ioFailureOf } from '../../../worker/io-errors';
 
@@ -69,14 +62,6 @@ export interface PromotionOutcome {
   status: 'SUCCESS' | 'PARTIAL_SUCCESS' | 'FAILED';
   promoted: boolean;
   error: { code: string; message: string } | null;
-}
-
-function warehouseColumns(contract: ContractDocument): WarehouseColumn[] {
-  return [...contract.columns.map((c) => ({ name: c.name, sqlType: duckdbTypeOf(c.type) })), ...LINEAGE_COLUMNS];
-}
-
-function quarantineColumns(contract: ContractDocument): WarehouseColumn[] {
-  return [...contract.columns.map((c) => ({ name: c.name, sqlType: 'VARCHAR' })), ...QUARANTINE_META_COLUMNS];
 }
 
 function relativeToData(dataDir: string, file: string): string {
@@ -128,8 +113,8 @@ async function loadDataOutput(tx: Db, p: PromotionInput, output: string, snapsho
   if (RESERVED_TABLES.has(table) || RESERVED_TABLES.has(quarantineTableName(table))) {
     throw new PromotionError('promotion.reserved_table', `output ${output} would overwrite a control-plane table`);
   }
-  await ensureTable(tx, table, warehouseColumns(snapshot.document));
-  await ensureTable(tx, quarantineTableName(table), quarantineColumns(snapshot.document));
+  await ensureTable(tx, table, warehouseColumnsOf(snapshot.document, p.job.parser_id, output));
+  await ensureTable(tx, quarantineTableName(table), quarantineColumnsOf(snapshot.document));
   const staged = path.join(stagingDirFor(p.dataDir, p.job.id), output);
   const final = warehouseDirFor(p.dataDir, output, p.job.id);
   const expected = p.result.outputs[output];
