@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseConfirmationsWith } from '../../lib/parsers/confirmations/parse-confirmations';
-import { MAX_PLAIN_RECORD_BYTES } from '../../lib/parsers/confirmations/plain-records';
+import { MAX_PLAIN_RECORD_BYTES, PlainRecords } from '../../lib/parsers/confirmations/plain-records';
 import { chunksOf } from './parse-all';
 
-// Quote-free records are split by plain-records.ts, the rest by csv-parse. Whatever the input,
+// Records of plain and well-quoted fields are split by plain-records.ts, the rest by csv-parse. Whatever the input,
 // the rows, parse errors and summary must be exactly those of csv-parse reading every record:
 // both ways are run on the same bytes, cut into the same chunks, and compared whole.
 
@@ -39,7 +39,21 @@ function file(opts: { bom: boolean; delimiter: string; body: Buffer[] }): Buffer
   return Buffer.concat([opts.bom ? BOM : Buffer.alloc(0), enc(`${header}\n`), ...opts.body]);
 }
 
-describe('confirmations_csv: quote-free records split without csv-parse', () => {
+/** A field's bytes: unquoted, quoted (delimiters, doubled quotes, line breaks, any bytes inside), or broken. */
+const fieldOf = (delimiter: string) =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.array(piece.filter((b) => !/[\r\n]/.test(b.toString('latin1'))), { maxLength: 4 }).map((ps) => Buffer.concat(ps)) },
+    {
+      weight: 6,
+      arbitrary: fc
+        .array(fc.oneof({ weight: 6, arbitrary: piece }, { weight: 1, arbitrary: fc.constant(enc('""')) }, { weight: 1, arbitrary: fc.constant(enc(delimiter)) }), { maxLength: 5 })
+        .map((ps) => Buffer.concat([enc('"'), ...ps, enc('"')])),
+    },
+    { weight: 1, arbitrary: quotePiece },
+  );
+const recordEnd = fc.constantFrom(enc('\n'), enc('\r\n'), enc('\r'), enc('\n\n'), Buffer.alloc(0));
+
+describe('confirmations_csv: plain and well-quoted records split without csv-parse', () => {
   it('gives what csv-parse gives on quote-free input, any line endings, bytes and chunking', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -68,6 +82,50 @@ describe('confirmations_csv: quote-free records split without csv-parse', () => 
       ),
       { numRuns: 400 },
     );
+  });
+
+  it('gives what csv-parse gives on records of quoted fields, well quoted or not, and any chunking', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(',', ';', '\t').chain((delimiter) =>
+          fc.record({
+            bom: fc.boolean(),
+            delimiter: fc.constant(delimiter),
+            body: fc.array(
+              fc.tuple(fc.array(fieldOf(delimiter), { minLength: 1, maxLength: 5 }), recordEnd).map(([fields, end]) =>
+                Buffer.concat([...fields.flatMap((f, k) => (k === 0 ? [f] : [enc(delimiter), f])), end]),
+              ),
+              { maxLength: 12 },
+            ),
+            chunk: fc.integer({ min: 1, max: 40 }),
+          }),
+        ),
+        async ({ chunk, ...f }) => expectSameAsCsvParse(file(f), chunk),
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  it('a file whose every field is quoted is split without csv-parse, with what csv-parse gives', async () => {
+    const bytes = enc('"exec_id","symbol","qty"\r\n"E1","A,B","1"\r\n"E""2","","2.5"\r\n"E3","東😀",""');
+    for (const chunk of [1, 2, 3, 5, 64]) await expectSameAsCsvParse(bytes, chunk);
+    const rows = (await collectAll(bytes, 7, true)) as { byOutput: Record<string, Record<string, unknown>[]> };
+    expect(rows.byOutput.confirmations.map((r) => [r.exec_id, r.symbol, r.qty])).toEqual([['E1', 'A,B', '1'], ['E"2', '', '2.5'], ['E3', '東😀', '']]);
+    // The plain splitting read all of it: nothing was handed to csv-parse.
+    const cells: string[][] = [];
+    const plain = new PlainRecords(0, 0x2c, 0, (c) => cells.push(c));
+    expect(plain.push(bytes)).toBeNull();
+    expect(plain.end()).toBeNull();
+    expect(cells).toEqual([['exec_id', 'symbol', 'qty'], ['E1', 'A,B', '1'], ['E"2', '', '2.5'], ['E3', '東😀', '']]);
+    // A BOM before a quoted header, and a quoted field over two lines, stay with the plain splitting.
+    const more: string[][] = [];
+    const withBom = new PlainRecords(0, 0x3b, 3, (c) => more.push(c));
+    expect(withBom.push(Buffer.concat([BOM, enc('"exec_id";"text"\n"E1";"two\r\nlines"\n')]))).toBeNull();
+    expect(more).toEqual([['exec_id', 'text'], ['E1', 'two\r\nlines']]);
+    // A stray quote hands its record over, at its first byte.
+    const spoiled = enc('"E1","B"\n"E4"x,"B"\n');
+    const handed = new PlainRecords(100, 0x2c, 0, () => undefined).push(spoiled);
+    expect(handed).toEqual({ from: 109, rest: spoiled.subarray(9) });
   });
 
   it('blank lines, a lone CR and a CRLF cut between chunks, no final line ending', async () => {

@@ -1,13 +1,16 @@
-// Records without a quote character, split here instead of by csv-parse: for them RFC 4180
-// leaves nothing to interpret (cells end at the delimiter, records at LF, CRLF or a lone CR), and
-// csv-parse spent 2.8 of the 6.5 CPU-s the confirmations worker took over 392k rows (its
-// per-record bookkeeping, `info`, included). The first record that holds a '"' (or runs past
-// MAX_PLAIN_RECORD_BYTES) and everything after it go to csv-parse as before
-// (parse-confirmations.ts), starting at that record's first byte, where csv-parse's state after a
-// record terminator is the state of a fresh parser. What a record gives the sink is what
-// csv-parse gives for it: the cells, each decoded as csv-parse decodes a field (Buffer UTF-8
-// text, so invalid bytes become U+FFFD the same way), and the offset just past its terminator.
-// test/parsers/confirmations-plain-records.test.ts compares the two on generated inputs.
+// Records split here instead of by csv-parse: those whose fields are each either unquoted
+// without a '"', or enclosed in quotes (inner quotes doubled, line breaks and delimiters kept as
+// text, the closing quote followed by the delimiter or the end of the record). For them RFC 4180 leaves nothing to
+// interpret, and csv-parse spent 2.8 of the 6.5 CPU-s the confirmations worker took over 392k
+// rows (its per-record bookkeeping, `info`, included). The first record that is anything else
+// (a quote inside an unquoted field, text after a closing quote, a quote not closed at the end
+// of the input, or a record longer than MAX_PLAIN_RECORD_BYTES) and everything after it go to
+// csv-parse as before (parse-confirmations.ts), starting at that record's first byte, where
+// csv-parse's state after a record terminator is the state of a fresh parser. What a record gives
+// the sink is what csv-parse gives for it: the cells, each decoded as csv-parse decodes a field
+// (Buffer UTF-8 text, so invalid bytes become U+FFFD the same way; a quoted field without its
+// enclosing quotes and with each doubled quote made one), and the offset just past its
+// terminator. test/parsers/confirmations-plain-records.test.ts compares the two on generated inputs.
 
 const QUOTE = 0x22;
 const CR = 0x0d;
@@ -56,10 +59,15 @@ export class PlainRecords {
 
   private scan(buf: Buffer, final: boolean): HandOver | null {
     const n = buf.length;
+    const delimiter = this.delimiter;
     let recordStart = 0;
     let ascii = true;
-    let i = 0;
-    while (i < n) {
+    let quoted = false;
+    // At the first byte of a field (a quote there opens a quoted field). The BOM of the first
+    // record is not part of its first field.
+    let fieldStart = true;
+    let i = this.bomLeft > 0 ? Math.min(this.bomLeft, n) : 0;
+    scanning: while (i < n) {
       const b = buf[i];
       if (b === LF || b === CR) {
         let next = i + 1;
@@ -68,19 +76,51 @@ export class PlainRecords {
           if (next === n && !final) break;
           if (next < n && buf[next] === LF) next++;
         }
-        this.emit(buf, recordStart, i, next, ascii);
+        this.emit(buf, recordStart, i, next, ascii, quoted);
         recordStart = next;
         i = next;
         ascii = true;
+        quoted = false;
+        fieldStart = true;
         continue;
       }
-      if (b === QUOTE) return this.handOver(buf, recordStart);
+      if (b === QUOTE) {
+        if (!fieldStart) return this.handOver(buf, recordStart);
+        // A quoted field (line breaks and the delimiter are text in it): its closing quote (a
+        // doubled quote is text), then the delimiter or the record's end. A record not read to
+        // its end stays pending and is scanned again from its first byte when more arrives, so a
+        // quote that ends what has been read may yet turn out doubled.
+        let j = i + 1;
+        for (;;) {
+          if (j >= n) {
+            if (final) return this.handOver(buf, recordStart);
+            break scanning;
+          }
+          const c = buf[j];
+          if (c === QUOTE) {
+            if (j + 1 < n && buf[j + 1] === QUOTE) {
+              j += 2;
+              continue;
+            }
+            break;
+          }
+          if (c >= 0x80) ascii = false;
+          j++;
+        }
+        const after = j + 1;
+        if (after < n && buf[after] !== delimiter && buf[after] !== LF && buf[after] !== CR) return this.handOver(buf, recordStart);
+        quoted = true;
+        fieldStart = false;
+        i = after;
+        continue;
+      }
+      fieldStart = b === delimiter;
       if (b >= 0x80) ascii = false;
       i++;
     }
     // The last record, unterminated. csv-parse emits none for an input that is only a BOM.
     if (final && recordStart < n && !(recordStart === 0 && n <= this.bomLeft)) {
-      this.emit(buf, recordStart, n, n, ascii);
+      this.emit(buf, recordStart, n, n, ascii, quoted);
       recordStart = n;
     }
     if (n - recordStart > MAX_PLAIN_RECORD_BYTES) return this.handOver(buf, recordStart);
@@ -98,14 +138,17 @@ export class PlainRecords {
   }
 
   /** One record: content [start, contentEnd), terminator up to `next` (relative to buf). */
-  private emit(buf: Buffer, start: number, contentEnd: number, next: number, ascii: boolean): void {
+  private emit(buf: Buffer, start: number, contentEnd: number, next: number, ascii: boolean, quoted: boolean): void {
     let from = start;
     if (this.bomLeft > 0) {
       from = Math.min(start + this.bomLeft, contentEnd);
       this.bomLeft = 0;
     }
+    const encoding = ascii ? 'latin1' : 'utf8';
     let cells: string[];
-    if (ascii) {
+    if (quoted) {
+      cells = this.quotedCells(buf, from, contentEnd, encoding);
+    } else if (ascii) {
       // Latin-1 of ASCII bytes is their text; one string split on the delimiter.
       cells = buf.toString('latin1', from, contentEnd).split(this.delimiterChar);
     } else {
@@ -120,5 +163,45 @@ export class PlainRecords {
       cells.push(buf.toString('utf8', cellStart, contentEnd));
     }
     this.onRecord(cells, this.pendingStart + next);
+  }
+
+  /**
+   * The cells of a record scan() has checked: every quoted field is closed before `end` and
+   * followed by the delimiter or the record's end. A quoted field's text is between its quotes,
+   * each doubled quote made one ('"' is never part of a UTF-8 sequence, so decoding first gives
+   * the same text as csv-parse, which decodes after).
+   */
+  private quotedCells(buf: Buffer, from: number, end: number, encoding: 'latin1' | 'utf8'): string[] {
+    const cells: string[] = [];
+    let k = from;
+    for (;;) {
+      if (k < end && buf[k] === QUOTE) {
+        let j = k + 1;
+        let doubled = false;
+        // scan() found the closing quote before `end`; the bound only keeps a mistake finite.
+        while (j < end && !(buf[j] === QUOTE && buf[j + 1] !== QUOTE)) {
+          if (buf[j] === QUOTE) {
+            doubled = true;
+            j += 2;
+          } else {
+            j++;
+          }
+        }
+        const text = buf.toString(encoding, k + 1, j);
+        cells.push(doubled ? text.replaceAll('""', '"') : text);
+        k = j + 1; // the delimiter, or the record's end
+      } else {
+        let j = k;
+        while (j < end && buf[j] !== this.delimiter) j++;
+        cells.push(buf.toString(encoding, k, j));
+        k = j;
+      }
+      if (k >= end) return cells;
+      k++; // the delimiter
+      if (k === end) {
+        cells.push('');
+        return cells;
+      }
+    }
   }
 }
