@@ -24,6 +24,7 @@ import { discardStaging } from './roll-forward-promotion';
 import { runWorkerAttempt, type AttemptOutcome } from './run-attempt';
 import { planByteRanges, type ByteRange } from './plan-byte-ranges';
 import { runRangedAttempt } from './run-ranged-attempt';
+import { PROMOTION_OUT_OF_MEMORY_PAUSES_MS } from './retry-on-out-of-memory';
 import { defaultWorkerBundleDir, freshWorkerBundle } from './worker-bundle';
 
 export interface DispatcherOptions {
@@ -57,6 +58,8 @@ export interface DispatcherOptions {
   rangeWorkers?: number;
   /** JOB_RANGE_MIN_BYTES: files at least this large are split into byte ranges; default 32 MiB. */
   rangeMinBytes?: number;
+  /** Pauses before each retry of a promotion DuckDB refused for memory; default PROMOTION_OUT_OF_MEMORY_PAUSES_MS. */
+  promotionMemoryPausesMs?: readonly number[];
 }
 
 /** Parsers whose files can be split into byte ranges (plan-byte-ranges.ts knows their message boundaries). */
@@ -91,6 +94,7 @@ interface Settings {
   breakDetection: boolean;
   rangeWorkers: number;
   rangeMinBytes: number;
+  promotionMemoryPausesMs: readonly number[];
 }
 
 export class Dispatcher {
@@ -305,7 +309,7 @@ export class Dispatcher {
     // Every worker of the attempt has exited (whatever the outcome): promotion needs no slot.
     await this.releaseSlots(job.id);
     const released: Released = await releaseAttempt(
-      { db: this.s.db, dataDir: this.s.dataDir, retryBaseMs: this.s.retryBaseMs },
+      { db: this.s.db, dataDir: this.s.dataDir, retryBaseMs: this.s.retryBaseMs, promotionMemoryPausesMs: this.s.promotionMemoryPausesMs },
       claimed,
       outcome,
       Date.now() - startedAt,
@@ -360,6 +364,7 @@ async function settingsFrom(opts: DispatcherOptions): Promise<Settings> {
     breakDetection: opts.breakDetection ?? true,
     rangeWorkers: opts.rangeWorkers ?? envInt('JOB_RANGE_WORKERS', concurrency),
     rangeMinBytes: opts.rangeMinBytes ?? envInt('JOB_RANGE_MIN_BYTES', 32 * 1024 * 1024),
+    promotionMemoryPausesMs: opts.promotionMemoryPausesMs ?? PROMOTION_OUT_OF_MEMORY_PAUSES_MS,
   };
 }
 

@@ -19,6 +19,7 @@
 import { existsSync } from 'node:fs';
 import { copyFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { isDbOutOfMemory } from '../../../db/db-errors';
 import type { Db } from '../../../db/open';
 import { closeAttempt } from '../../../db/jobs/attempt-queries';
 import type { JobRow } from '../../../db/jobs/job-row';
@@ -31,6 +32,7 @@ import type { ContractSnapshot } from './approved-contracts';
 import { VALID_FILE_PATTERN, workerProcessFigures } from './combine-range-results';
 import { assertOutputName, STAGED_FILES, stagingDirFor, warehouseDirFor } from './job-paths';
 import { discardStaging, rollForwardPromotion } from './roll-forward-promotion';
+import { PROMOTION_OUT_OF_MEMORY_PAUSES_MS, retryOnOutOfMemory } from './retry-on-out-of-memory';
 import { quarantineColumnsOf, warehouseColumnsOf } from './warehouse-columns';
 import { faultPoint } from '../../../worker/fault-points';
 import { ioFailureOf } from '../../../worker/io-errors';
@@ -56,6 +58,8 @@ export interface PromotionInput {
   contracts: Record<string, ContractSnapshot>;
   result: WorkerRunResult;
   durationMs: number;
+  /** Pauses before each retry of a transaction DuckDB refused for memory (default PROMOTION_OUT_OF_MEMORY_PAUSES_MS). */
+  outOfMemoryPausesMs?: readonly number[];
 }
 
 export interface PromotionOutcome {
@@ -201,10 +205,19 @@ async function promoteOutputs(p: PromotionInput): Promise<PromotionOutcome> {
   return { status, promoted: true, error: null };
 }
 
+/** The job's error when DuckDB refused the promotion for memory every time it was tried. */
+function outOfMemoryFailure(pauses: readonly number[]): { code: string; message: string } {
+  const seconds = Math.round(pauses.reduce((a, b) => a + b, 0) / 1000);
+  return {
+    code: 'promotion.out_of_memory',
+    message: `the database had no memory left to load the rows, ${pauses.length + 1} times over ${seconds} s (a long statement such as a break-detection pass was holding it); upload the file again once it has finished`,
+  };
+}
+
 /** Records a FAILED job: outputs and metrics for the job page, nothing loaded, staging discarded. */
 export async function recordFailedJob(p: PromotionInput, error: { code: string; message: string }): Promise<PromotionOutcome> {
   const { db, job, result } = p;
-  await db.transaction(async (tx) => {
+  await retryOnOutOfMemory(`recording job ${job.id} as failed`, () => db.transaction(async (tx) => {
     await deleteJobOutputs(tx, job.id);
     for (const [output, o] of Object.entries(result.outputs)) {
       if (output === p.errorOutput) continue;
@@ -227,7 +240,7 @@ export async function recordFailedJob(p: PromotionInput, error: { code: string; 
       subject: `job:${job.id}`,
       details: { code: error.code, message: error.message, source_sha256: job.source_sha256, parser_id: job.parser_id },
     });
-  });
+  }), p.outOfMemoryPausesMs ?? PROMOTION_OUT_OF_MEMORY_PAUSES_MS);
   await discardStaging(p.dataDir, job.id);
   return { status: 'FAILED', promoted: false, error };
 }
@@ -241,14 +254,16 @@ export async function promoteJob(p: PromotionInput): Promise<PromotionOutcome> {
     return recordFailedJob(p, { code: 'job.output_failed', message: outputFailures(p.result) || 'an output failed' });
   }
   let outcome: PromotionOutcome;
+  const pauses = p.outOfMemoryPausesMs ?? PROMOTION_OUT_OF_MEMORY_PAUSES_MS;
   try {
-    outcome = await promoteOutputs(p);
+    outcome = await retryOnOutOfMemory(`promotion of job ${p.job.id}`, () => promoteOutputs(p), pauses);
   } catch (e) {
     if (e instanceof PromotionError && e.code === 'promotion.stale_attempt') throw e;
     // Reliability (helper C): an I/O failure (disk full while loading) gets its stable io.* code.
     const io = e instanceof PromotionError || e instanceof WarehouseSchemaError ? null : ioFailureOf(e);
-    const code = e instanceof PromotionError || e instanceof WarehouseSchemaError ? e.code : (io?.code ?? 'promotion.failed');
-    const message = e instanceof PromotionError || e instanceof WarehouseSchemaError ? e.message : (io?.message ?? 'the output could not be loaded');
+    const known = e instanceof PromotionError || e instanceof WarehouseSchemaError ? e : isDbOutOfMemory(e) ? outOfMemoryFailure(pauses) : null;
+    const code = known ? known.code : (io?.code ?? 'promotion.failed');
+    const message = known ? known.message : (io?.message ?? 'the output could not be loaded');
     if (code === 'promotion.failed') console.error(`promotion of job ${p.job.id} failed:`, e);
     return recordFailedJob(p, { code, message });
   }

@@ -15,6 +15,8 @@ export interface ReleaseContext {
   dataDir: string;
   /** Backoff before retry n (1-based) is retryBaseMs × 2^(n-1), capped at a minute. */
   retryBaseMs: number;
+  /** Pauses before each retry of a promotion DuckDB refused for memory (retry-on-out-of-memory.ts). */
+  promotionMemoryPausesMs?: readonly number[];
 }
 
 export function retryDelayMs(retryBaseMs: number, failedAttempt: number): number {
@@ -34,7 +36,7 @@ export async function releaseAttempt(ctx: ReleaseContext, claimed: ClaimedJob, o
   if (outcome.kind === 'result') {
     const r = await promoteJob({
       db, dataDir, job, attempt, errorOutput: claimed.parser?.errorOutput ?? '', contracts: claimed.contracts,
-      result: outcome.result, durationMs,
+      result: outcome.result, durationMs, outOfMemoryPausesMs: ctx.promotionMemoryPausesMs,
     });
     return { status: r.status, error: r.error, promoted: r.promoted };
   }
