@@ -12,7 +12,7 @@ import type { Dispatcher } from '../../lib/server/jobs/dispatcher';
 import { retryOnOutOfMemory } from '../../lib/server/jobs/retry-on-out-of-memory';
 import { duckDbOutOfMemoryError } from '../support/duckdb-out-of-memory';
 import { buildFixLog } from './fix-fixture';
-import { isFinal, openDispatcherEnv, uploadFile, waitForJob, type JobsEnv } from './job-harness';
+import { isFinal, nextRelease, openDispatcherEnv, uploadFile, waitForJob, type JobsEnv } from './job-harness';
 
 let outOfMemory: Error;
 
@@ -65,9 +65,11 @@ describe('a promotion refused for memory every time', () => {
     const logged: string[] = [];
     const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => { logged.push(args.map(String).join(' ')); });
     try {
+      const released = nextRelease(dispatcher.events);
       await dispatcher.start();
       const upload = await uploadFile(env, buildFixLog({ orders: 3000 }), { kind: 'fix', filename: 'big-for-24mb.fix' });
       const job = await waitForJob(env.db, upload.job_ids[0], isFinal, 60_000);
+      await released; // staging is discarded after the FAILED job's transaction
       expect(job.status).toBe('FAILED');
       expect(job.error_code).toBe('promotion.out_of_memory');
       expect(job.error_message).toContain('3 times');
