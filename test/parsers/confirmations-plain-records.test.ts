@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseConfirmationsWith } from '../../lib/parsers/confirmations/parse-confirmations';
+import { parseConfirmationsWith, type ReadingStats } from '../../lib/parsers/confirmations/parse-confirmations';
 import { MAX_PLAIN_RECORD_BYTES, PlainRecords } from '../../lib/parsers/confirmations/plain-records';
 import { chunksOf } from './parse-all';
 
@@ -69,7 +69,7 @@ describe('confirmations_csv: plain and well-quoted records split without csv-par
     );
   });
 
-  it('gives what csv-parse gives when quotes appear anywhere: csv-parse takes over from that record', async () => {
+  it('gives what csv-parse gives when quotes appear anywhere: csv-parse reads the records the plain splitting cannot', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
@@ -126,6 +126,28 @@ describe('confirmations_csv: plain and well-quoted records split without csv-par
     const spoiled = enc('"E1","B"\n"E4"x,"B"\n');
     const handed = new PlainRecords(100, 0x2c, 0, () => undefined).push(spoiled);
     expect(handed).toEqual({ from: 109, rest: spoiled.subarray(9) });
+  });
+
+  it('reads only the badly quoted records with csv-parse, and the records after each the plain way again', async () => {
+    const good = (i: number) => `E${i},"S ${i}",${i}.5\r\n`;
+    const records = [...Array.from({ length: 300 }, (_, i) => good(i)), 'E300,a"b,1\r\n', ...Array.from({ length: 300 }, (_, i) => good(301 + i)),
+      '"E601"x,S,2\r\n', '"E602","S\r\nover two lines",3\r\n', 'E603,S,"4"'];
+    const bytes = enc(`exec_id,symbol,qty\r\n${records.join('')}`);
+    for (const chunk of [7, 64, 4096]) {
+      await expectSameAsCsvParse(bytes, chunk);
+      const stats: ReadingStats = { csvParseRecords: 0 };
+      const gen = parseConfirmationsWith(chunksOf(bytes, chunk), { batchSize: 100 }, { plainRecords: true, stats });
+      const got: Record<string, unknown[]> = {};
+      for (let r = await gen.next(); !r.done; r = await gen.next()) (got[r.value.output] ??= []).push(...r.value.rows);
+      expect(got.confirmations).toHaveLength(602);
+      expect((got.confirmations_parse_errors ?? []).map((e) => (e as { code: string }).code)).toEqual(['csv.bad_quoting', 'csv.bad_quoting']);
+      expect(stats.csvParseRecords).toBe(2);
+    }
+    // The reference reading: csv-parse for every record.
+    const all: ReadingStats = { csvParseRecords: 0 };
+    const gen = parseConfirmationsWith(chunksOf(bytes, 4096), {}, { plainRecords: false, stats: all });
+    for (let r = await gen.next(); !r.done; r = await gen.next());
+    expect(all.csvParseRecords).toBe(605); // the header and 604 records
   });
 
   it('blank lines, a lone CR and a CRLF cut between chunks, no final line ending', async () => {

@@ -7,8 +7,10 @@ import { PlainRecords, type HandOver } from './plain-records';
 import { RecordSink } from './record-sink';
 
 // Streams a confirmations CSV (RFC 4180, header row, UTF-8 with or without BOM) into rows of
-// the `confirmations` output. Records without a quote character are split by plain-records.ts
-// until the first one that has one; from there csv-parse does the splitting. It runs with:
+// the `confirmations` output. Records of plain and well-quoted fields are split by
+// plain-records.ts; a record it cannot split (a stray quote, say) goes to csv-parse, and the
+// plain splitting takes over again just past that record, where csv-parse's state is that of a
+// fresh parser. csv-parse runs with:
 // - relax_column_count: a record with the wrong number of cells reaches us and becomes a
 //   `csv.wrong_cell_count` error instead of stopping the stream;
 // - relax_quotes: a stray quote does not open a field that swallows the following records;
@@ -36,8 +38,26 @@ function isUtf16Bom(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
 }
 
-function createCsvParser(delimiter: CsvDelimiter, sink: RecordSink, baseOffset: number, bom: boolean): Parser {
-  const parser = new Parser({
+/**
+ * One stretch of csv-parse between two stretches of plain splitting: it reads from a hand-over
+ * until it has given one record; what it reads beyond that record is read again by the plain
+ * splitting, so its further records and errors are not the sink's.
+ */
+interface CsvStretch {
+  parser: Parser;
+  /** Absolute offset just past the first record csv-parse gave; null until then. */
+  endOfFirst: number | null;
+}
+
+/**
+ * csv-parse from `baseOffset`. With `handsBack`, it is a stretch (CsvStretch) that ends after
+ * its first record; without, it reads to the end of the input (the tests' reference reading).
+ */
+function createCsvParser(
+  delimiter: CsvDelimiter, sink: RecordSink, baseOffset: number, bom: boolean, handsBack: boolean, stats: ReadingStats | undefined,
+): CsvStretch {
+  const stretch = { endOfFirst: null } as CsvStretch;
+  stretch.parser = new Parser({
     bom,
     delimiter,
     record_delimiter: ['\r\n', '\n', '\r'],
@@ -47,11 +67,17 @@ function createCsvParser(delimiter: CsvDelimiter, sink: RecordSink, baseOffset: 
     // Records are taken here, synchronously and in file order; nothing is pushed downstream.
     // context.bytes: offset just past the record in the bytes fed so far (BOM included).
     on_record: (record: string[], context) => {
-      sink.onRecord(record, baseOffset + context.bytes);
+      if (stretch.endOfFirst !== null) return null;
+      const end = baseOffset + context.bytes;
+      sink.onRecord(record, end);
+      if (stats) stats.csvParseRecords++;
+      if (handsBack) stretch.endOfFirst = end;
       return null;
     },
   });
-  parser.on('error', (err: Error) => {
+  stretch.parser.on('error', (err: Error) => {
+    // Past the stretch's first record the bytes are the plain splitting's to read again.
+    if (stretch.endOfFirst !== null) return;
     // An event handler must not throw (it would crash the process): a failure to describe the
     // error still stops reading.
     try {
@@ -60,8 +86,8 @@ function createCsvParser(delimiter: CsvDelimiter, sink: RecordSink, baseOffset: 
       sink.stopped = true;
     }
   });
-  parser.resume();
-  return parser;
+  stretch.parser.resume();
+  return stretch;
 }
 
 function writeTo(parser: Parser, chunk: Uint8Array): Promise<void> {
@@ -82,39 +108,79 @@ function endParser(parser: Parser): Promise<void> {
 
 interface Session {
   sink: RecordSink;
-  /** Quote-free records are split here (plain-records.ts) until the first record that is not. */
+  window: ByteWindow;
+  /** The plain splitting (plain-records.ts); null while csv-parse reads a record it handed over. */
   plain: PlainRecords | null;
-  /** csv-parse, from the first record the plain splitting handed over; null before that. */
-  parser: Parser | null;
+  /** csv-parse, from a record the plain splitting handed over; null while the plain splitting reads. */
+  csv: CsvStretch | null;
+  /** False only for the tests' reference reading: csv-parse for every record, no plain splitting. */
+  handsBack: boolean;
   delimiter: CsvDelimiter;
   hasBom: boolean;
+  stats: ReadingStats | undefined;
 }
 
-/** csv-parse takes over from the plain splitting at `handOver` (a BOM is its to remove only at the input's start). */
-async function handOverToCsvParse(session: Session, handOver: HandOver, baseOffset: number): Promise<void> {
-  session.plain = null;
-  session.parser = createCsvParser(session.delimiter, session.sink, handOver.from, handOver.from === baseOffset);
-  if (!session.sink.stopped) await writeTo(session.parser, handOver.rest);
+function startPlain(session: Session, from: number, bomBytes: number): void {
+  session.csv = null;
+  session.plain = new PlainRecords(from, session.delimiter.charCodeAt(0), bomBytes, (cells, end) => session.sink.onRecord(cells, end));
 }
 
-/** Takes the records of the next bytes: the plain way while it lasts, then csv-parse. */
-async function feed(session: Session, chunk: Uint8Array, baseOffset: number): Promise<void> {
-  if (session.plain !== null) {
-    const handOver = session.plain.push(chunk);
-    if (handOver !== null) await handOverToCsvParse(session, handOver, baseOffset);
-  } else if (session.parser !== null) {
-    await writeTo(session.parser, chunk);
+/**
+ * csv-parse takes over at `handOver` (a BOM is its to remove only at the input's start) and reads
+ * the record there; the plain splitting then takes over again just past it, with the bytes read
+ * since (the window keeps them: the sink releases bytes only up to a record's start). Repeats
+ * while those bytes hold another record the plain splitting hands over. With `final`, the input
+ * has ended: each stretch is ended too.
+ */
+async function readWithCsvParse(session: Session, first: HandOver, baseOffset: number, final: boolean): Promise<void> {
+  let handOver: HandOver | null = first;
+  while (handOver !== null && !session.sink.stopped) {
+    session.plain = null;
+    const stretch = createCsvParser(session.delimiter, session.sink, handOver.from, handOver.from === baseOffset, true, session.stats);
+    session.csv = stretch;
+    await writeTo(stretch.parser, handOver.rest);
+    if (final && stretch.endOfFirst === null && !session.sink.stopped) await endParser(stretch.parser);
+    if (stretch.endOfFirst === null) return; // the record continues in bytes not read yet
+    const from = stretch.endOfFirst;
+    startPlain(session, from, 0);
+    handOver = session.plain!.push(session.window.slice(from, session.window.endOffset));
+    if (handOver === null && final) handOver = session.plain!.end();
   }
 }
 
-/** The end of the input: the plain splitter's last record, then csv-parse's end. */
+/** Takes the records of the next bytes: the plain way while it lasts, csv-parse for what it hands over. */
+async function feed(session: Session, chunk: Uint8Array, baseOffset: number): Promise<void> {
+  if (session.plain !== null) {
+    const handOver = session.plain.push(chunk);
+    if (handOver !== null) await readWithCsvParse(session, handOver, baseOffset, false);
+  } else if (session.csv !== null) {
+    const stretch = session.csv;
+    await writeTo(stretch.parser, chunk);
+    if (stretch.endOfFirst === null) return;
+    const from = stretch.endOfFirst;
+    startPlain(session, from, 0);
+    const handOver = session.plain!.push(session.window.slice(from, session.window.endOffset));
+    if (handOver !== null) await readWithCsvParse(session, handOver, baseOffset, false);
+  }
+}
+
+/** The end of the input: the plain splitter's last record, or csv-parse's end, and what follows them. */
 async function finish(session: Session, baseOffset: number): Promise<void> {
   if (session.plain !== null) {
     const handOver = session.plain.end();
     session.plain = null;
-    if (handOver !== null) await handOverToCsvParse(session, handOver, baseOffset);
+    if (handOver !== null) await readWithCsvParse(session, handOver, baseOffset, true);
+    return;
   }
-  if (session.parser !== null && !session.sink.stopped) await endParser(session.parser);
+  const stretch = session.csv;
+  if (stretch === null || session.sink.stopped) return;
+  await endParser(stretch.parser);
+  if (!session.handsBack || stretch.endOfFirst === null || session.sink.stopped) return;
+  const from = stretch.endOfFirst;
+  startPlain(session, from, 0);
+  let handOver = session.plain!.push(session.window.slice(from, session.window.endOffset));
+  if (handOver === null) handOver = session.plain!.end();
+  if (handOver !== null) await readWithCsvParse(session, handOver, baseOffset, true);
 }
 
 /**
@@ -128,21 +194,21 @@ async function openSession(
   window: ByteWindow,
   baseOffset: number,
   baseMessageIndex: number,
-  plainRecords: boolean,
+  how: ReadingMode,
 ): Promise<Session | null> {
   const line = findHeaderLine(head, final || head.length >= HEADER_SCAN_LIMIT);
   if (line === null) return null;
   const delimiter = detectDelimiter(head.subarray(line.start, line.end));
   const sink = new RecordSink({ window, delimiter, baseOffset, baseMessageIndex });
   const bom = bomLength(head);
-  const session: Session = { sink, plain: null, parser: null, delimiter, hasBom: bom > 0 };
+  const session: Session = { sink, window, plain: null, csv: null, handsBack: how.plainRecords, delimiter, hasBom: bom > 0, stats: how.stats };
   if (isUtf16Bom(head)) {
     // fileError stops the sink: nothing more is read.
     sink.fileError('csv.unsupported_encoding', 'the file starts with a UTF-16 byte order mark; confirmations must be UTF-8', baseOffset, baseOffset + 2);
     return session;
   }
-  if (plainRecords) session.plain = new PlainRecords(baseOffset, delimiter.charCodeAt(0), bom, (cells, end) => sink.onRecord(cells, end));
-  else session.parser = createCsvParser(delimiter, sink, baseOffset, true);
+  if (how.plainRecords) startPlain(session, baseOffset, bom);
+  else session.csv = createCsvParser(delimiter, sink, baseOffset, true, false, how.stats);
   await feed(session, head, baseOffset);
   return session;
 }
@@ -158,11 +224,23 @@ export function parseConfirmations(input: AsyncIterable<Uint8Array>, options: Pa
   return parseConfirmationsWith(input, options, { plainRecords: true });
 }
 
+/** How the tests read: csv-parse for every record (plainRecords false), and what csv-parse read. */
+export interface ReadingMode {
+  plainRecords: boolean;
+  /** Counted while reading, when given. */
+  stats?: ReadingStats;
+}
+
+export interface ReadingStats {
+  /** Records csv-parse gave (the rest were split by plain-records.ts). */
+  csvParseRecords: number;
+}
+
 /** parseConfirmations, or (plainRecords false) csv-parse for every record: the tests compare the two. */
 export async function* parseConfirmationsWith(
   input: AsyncIterable<Uint8Array>,
   options: ParseOptions,
-  how: { plainRecords: boolean },
+  how: ReadingMode,
 ): AsyncGenerator<OutputBatch, ParseSummary, void> {
   const baseOffset = options.baseOffset ?? 0;
   const baseMessageIndex = options.baseMessageIndex ?? 0;
@@ -178,7 +256,7 @@ export async function* parseConfirmationsWith(
     if (session === null) {
       head.push(chunk);
       headBytes += chunk.length;
-      session = await openSession(concat(head, headBytes), false, window, baseOffset, baseMessageIndex, how.plainRecords);
+      session = await openSession(concat(head, headBytes), false, window, baseOffset, baseMessageIndex, how);
       if (session === null) continue;
     } else if (!session.sink.stopped) {
       await feed(session, chunk, baseOffset);
@@ -187,7 +265,7 @@ export async function* parseConfirmationsWith(
     if (session.sink.stopped) break;
   }
   if (session === null && headBytes > 0) {
-    session = await openSession(concat(head, headBytes), true, window, baseOffset, baseMessageIndex, how.plainRecords);
+    session = await openSession(concat(head, headBytes), true, window, baseOffset, baseMessageIndex, how);
   }
   let sink: RecordSink;
   if (session === null) {
