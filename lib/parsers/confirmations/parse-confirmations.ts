@@ -113,8 +113,6 @@ interface Session {
   plain: PlainRecords | null;
   /** csv-parse, from a record the plain splitting handed over; null while the plain splitting reads. */
   csv: CsvStretch | null;
-  /** False only for the tests' reference reading: csv-parse for every record, no plain splitting. */
-  handsBack: boolean;
   delimiter: CsvDelimiter;
   hasBom: boolean;
   stats: ReadingStats | undefined;
@@ -126,11 +124,21 @@ function startPlain(session: Session, from: number, bomBytes: number): void {
 }
 
 /**
+ * The plain splitting takes over again at `from` (just past a stretch's record) with the bytes
+ * read since: the window keeps them, since the sink releases bytes only up to a record's start.
+ * Returns what it hands over of them; with `final` (the input has ended) its last record too.
+ */
+function resumePlain(session: Session, from: number, final: boolean): HandOver | null {
+  startPlain(session, from, 0);
+  const handOver = session.plain!.push(session.window.slice(from, session.window.endOffset));
+  return handOver ?? (final ? session.plain!.end() : null);
+}
+
+/**
  * csv-parse takes over at `handOver` (a BOM is its to remove only at the input's start) and reads
- * the record there; the plain splitting then takes over again just past it, with the bytes read
- * since (the window keeps them: the sink releases bytes only up to a record's start). Repeats
- * while those bytes hold another record the plain splitting hands over. With `final`, the input
- * has ended: each stretch is ended too.
+ * the record there; the plain splitting then takes over again just past it. Repeats while the
+ * bytes after it hold another record the plain splitting hands over. With `final`, the input has
+ * ended: each stretch is ended too.
  */
 async function readWithCsvParse(session: Session, first: HandOver, baseOffset: number, final: boolean): Promise<void> {
   let handOver: HandOver | null = first;
@@ -141,10 +149,7 @@ async function readWithCsvParse(session: Session, first: HandOver, baseOffset: n
     await writeTo(stretch.parser, handOver.rest);
     if (final && stretch.endOfFirst === null && !session.sink.stopped) await endParser(stretch.parser);
     if (stretch.endOfFirst === null) return; // the record continues in bytes not read yet
-    const from = stretch.endOfFirst;
-    startPlain(session, from, 0);
-    handOver = session.plain!.push(session.window.slice(from, session.window.endOffset));
-    if (handOver === null && final) handOver = session.plain!.end();
+    handOver = resumePlain(session, stretch.endOfFirst, final);
   }
 }
 
@@ -157,9 +162,7 @@ async function feed(session: Session, chunk: Uint8Array, baseOffset: number): Pr
     const stretch = session.csv;
     await writeTo(stretch.parser, chunk);
     if (stretch.endOfFirst === null) return;
-    const from = stretch.endOfFirst;
-    startPlain(session, from, 0);
-    const handOver = session.plain!.push(session.window.slice(from, session.window.endOffset));
+    const handOver = resumePlain(session, stretch.endOfFirst, false);
     if (handOver !== null) await readWithCsvParse(session, handOver, baseOffset, false);
   }
 }
@@ -175,11 +178,8 @@ async function finish(session: Session, baseOffset: number): Promise<void> {
   const stretch = session.csv;
   if (stretch === null || session.sink.stopped) return;
   await endParser(stretch.parser);
-  if (!session.handsBack || stretch.endOfFirst === null || session.sink.stopped) return;
-  const from = stretch.endOfFirst;
-  startPlain(session, from, 0);
-  let handOver = session.plain!.push(session.window.slice(from, session.window.endOffset));
-  if (handOver === null) handOver = session.plain!.end();
+  if (stretch.endOfFirst === null || session.sink.stopped) return;
+  const handOver = resumePlain(session, stretch.endOfFirst, true);
   if (handOver !== null) await readWithCsvParse(session, handOver, baseOffset, true);
 }
 
@@ -201,7 +201,7 @@ async function openSession(
   const delimiter = detectDelimiter(head.subarray(line.start, line.end));
   const sink = new RecordSink({ window, delimiter, baseOffset, baseMessageIndex });
   const bom = bomLength(head);
-  const session: Session = { sink, window, plain: null, csv: null, handsBack: how.plainRecords, delimiter, hasBom: bom > 0, stats: how.stats };
+  const session: Session = { sink, window, plain: null, csv: null, delimiter, hasBom: bom > 0, stats: how.stats };
   if (isUtf16Bom(head)) {
     // fileError stops the sink: nothing more is read.
     sink.fileError('csv.unsupported_encoding', 'the file starts with a UTF-16 byte order mark; confirmations must be UTF-8', baseOffset, baseOffset + 2);
