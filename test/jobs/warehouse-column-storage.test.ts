@@ -3,17 +3,16 @@
 // of the older format keeps it for `fields` too, and values read back are the same either way.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/open';
 import { quoteString } from '../../db/sql';
 import { ensureTable, textCompressionAvailable, WarehouseSchemaError } from '../../db/jobs/warehouse-tables';
 import { duckdbTypeOf } from '../../lib/contracts';
 import { FIX_OUTPUTS, ORDER_EVENT_COLUMNS, SESSION_EVENT_COLUMNS } from '../../lib/fix/fix-output-columns';
-import type { Dispatcher } from '../../lib/server/jobs/dispatcher';
 import { columnCompressionOf } from '../../lib/server/jobs/warehouse-columns';
 import { coreMigrationsDir, makeTempDir, openTempDb, type TempDb } from '../app/temp-db';
 import { buildFixLog } from './fix-fixture';
-import { isFinal, openDispatcherEnv, uploadFile, waitForJob, type JobsEnv } from './job-harness';
+import { isFinal, openDispatcherEnv, uploadFile, waitForJob } from './job-harness';
 
 /** Compression of each column's segments, after a checkpoint has written them. */
 async function compressionOf(db: Db, table: string): Promise<Record<string, string[]>> {
@@ -36,20 +35,9 @@ describe('storage of the FIX outputs\' fields column', () => {
     expect(columnCompressionOf('confirmations_csv', FIX_OUTPUTS.orderEvents, 'fields')).toBeNull();
   });
 
-  describe('a promoted FIX job', () => {
-    let env: JobsEnv;
-    let dispatcher: Dispatcher;
-
-    beforeEach(async () => {
-      ({ env, dispatcher } = await openDispatcherEnv({ concurrency: 1, pollMs: 100 }));
-    });
-
-    afterEach(async () => {
-      await dispatcher?.stop();
-      await env?.cleanup();
-    });
-
-    it('stores fields with zstd and the other text columns as DuckDB chooses', async () => {
+  it('stores fields with zstd in a promoted FIX job, and the other text columns as DuckDB chooses', async () => {
+    const { env, dispatcher } = await openDispatcherEnv({ concurrency: 1, pollMs: 100 });
+    try {
       await dispatcher.start();
       const upload = await uploadFile(env, buildFixLog({ orders: 400 }), { kind: 'fix', filename: 'storage.fix' });
       const job = await waitForJob(env.db, upload.job_ids[0], isFinal);
@@ -63,7 +51,10 @@ describe('storage of the FIX outputs\' fields column', () => {
         `SELECT fields, cl_ord_id FROM fix_order_events WHERE msg_type = 'D' ORDER BY message_index LIMIT 1`,
       );
       expect(JSON.parse(sample[0].fields)).toContainEqual([11, sample[0].cl_ord_id]);
-    });
+    } finally {
+      await dispatcher.stop();
+      await env.cleanup();
+    }
   });
 
   describe('ensureTable', () => {
