@@ -32,7 +32,7 @@ import type { ContractSnapshot } from './approved-contracts';
 import { VALID_FILE_PATTERN, workerProcessFigures } from './combine-range-results';
 import { assertOutputName, STAGED_FILES, stagingDirFor, warehouseDirFor } from './job-paths';
 import { discardStaging, rollForwardPromotion } from './roll-forward-promotion';
-import { PROMOTION_OUT_OF_MEMORY_PAUSES_MS, retryOnOutOfMemory } from './retry-on-out-of-memory';
+import { retryOnOutOfMemory } from './retry-on-out-of-memory';
 import { quarantineColumnsOf, warehouseColumnsOf } from './warehouse-columns';
 import { faultPoint } from '../../../worker/fault-points';
 import { ioFailureOf } from '../../../worker/io-errors';
@@ -58,8 +58,8 @@ export interface PromotionInput {
   contracts: Record<string, ContractSnapshot>;
   result: WorkerRunResult;
   durationMs: number;
-  /** Pauses before each retry of a transaction DuckDB refused for memory (default PROMOTION_OUT_OF_MEMORY_PAUSES_MS). */
-  outOfMemoryPausesMs?: readonly number[];
+  /** Pauses before each retry of a transaction DuckDB refused for memory (the dispatcher's setting, PROMOTION_OUT_OF_MEMORY_PAUSES_MS by default). */
+  outOfMemoryPausesMs: readonly number[];
 }
 
 export interface PromotionOutcome {
@@ -240,7 +240,7 @@ export async function recordFailedJob(p: PromotionInput, error: { code: string; 
       subject: `job:${job.id}`,
       details: { code: error.code, message: error.message, source_sha256: job.source_sha256, parser_id: job.parser_id },
     });
-  }), p.outOfMemoryPausesMs ?? PROMOTION_OUT_OF_MEMORY_PAUSES_MS);
+  }), p.outOfMemoryPausesMs);
   await discardStaging(p.dataDir, job.id);
   return { status: 'FAILED', promoted: false, error };
 }
@@ -254,7 +254,7 @@ export async function promoteJob(p: PromotionInput): Promise<PromotionOutcome> {
     return recordFailedJob(p, { code: 'job.output_failed', message: outputFailures(p.result) || 'an output failed' });
   }
   let outcome: PromotionOutcome;
-  const pauses = p.outOfMemoryPausesMs ?? PROMOTION_OUT_OF_MEMORY_PAUSES_MS;
+  const pauses = p.outOfMemoryPausesMs;
   try {
     outcome = await retryOnOutOfMemory(`promotion of job ${p.job.id}`, () => promoteOutputs(p), pauses);
   } catch (e) {

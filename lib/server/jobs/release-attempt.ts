@@ -16,7 +16,7 @@ export interface ReleaseContext {
   /** Backoff before retry n (1-based) is retryBaseMs × 2^(n-1), capped at a minute. */
   retryBaseMs: number;
   /** Pauses before each retry of a promotion DuckDB refused for memory (retry-on-out-of-memory.ts). */
-  promotionMemoryPausesMs?: readonly number[];
+  promotionMemoryPausesMs: readonly number[];
 }
 
 export function retryDelayMs(retryBaseMs: number, failedAttempt: number): number {
