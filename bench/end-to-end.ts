@@ -38,6 +38,8 @@ import { ceilingOf } from './read-and-split';
 import { cpuSeconds, PeakSampler, peakRssMb, type ProcessPeak } from './end-to-end-processes';
 import { latency, type LatencyStats, type ServerTime } from './timed';
 import { workerEnv } from '../lib/server/jobs/worker-env';
+import type { BreakPassView } from '../lib/server/jobs/break-pass-progress';
+import { describeBreakPass } from '../app/jobs/job-format';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The demo generator writes ≈ 5.1 messages per order. */
@@ -76,6 +78,11 @@ export interface BenchEndToEndResult {
   jobs: Record<string, unknown>[];
   /** Job polls answered 503 db.busy while the jobs ran. */
   busy_polls: number;
+  /**
+   * The pass's steps the job polls saw running (break_detection.pass.step, in the order first
+   * seen): what the job page showed of the pass. At 1M most steps finish between two polls.
+   */
+  breaks_pass_steps_seen: string[];
   /** Milliseconds between job polls (POLL_MS). */
   poll_ms: number;
   breaks_found: number | null;
@@ -290,6 +297,7 @@ interface JobView {
   metrics: Record<string, unknown> | null;
   manifest?: { byte_ranges?: { parts: number } } | null;
   error?: unknown;
+  break_detection?: { state: string; pass?: BreakPassView | null } | null;
 }
 
 const FINAL = new Set(['SUCCESS', 'PARTIAL_SUCCESS', 'FAILED']);
@@ -347,6 +355,7 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
     // Polls answered 503 db.busy (a long pass holds the database's memory: lib/server/http/route.ts)
     // are counted and polled again, as the job page does; any other error ends the run.
     let busyPolls = 0;
+    const stepsSeen = new Set<string>();
     for (;;) {
       try {
         jobs = await Promise.all(jobIds.map((id) => client.get<JobView>(`/api/jobs/${id}`)));
@@ -356,13 +365,16 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
         await sleep(1000);
         continue;
       }
+      const passes = jobs.map((j) => j.break_detection?.pass ?? null);
+      for (const p of passes) if (p?.step) stepsSeen.add(p.step);
       const failed = jobs.find((j) => j.status === 'FAILED');
       if (failed) throw new Error(`job ${failed.id} FAILED: ${JSON.stringify(failed.error)}`);
       if (jobs.every((j) => FINAL.has(j.status) && j.metrics && typeof j.metrics.breaks_detected_at === 'string')) break;
       if (Date.now() > until) throw new Error(`jobs not done in time: ${jobs.map((j) => `${j.id} ${j.status}`).join(', ')}`);
       if (Date.now() - lastLog > 10_000) {
         lastLog = Date.now();
-        log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: ${jobs.map((j) => j.status).join(', ')}`);
+        const pass = passes.find((p) => p !== null);
+        log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: ${jobs.map((j) => j.status).join(', ')}${pass ? `; breaks: ${describeBreakPass(pass)}` : ''}`);
       }
       await sleep(POLL_MS);
     }
@@ -447,6 +459,7 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
       timeline,
       jobs: jobs.map((j) => ({ id: j.id, status: j.status, metrics: j.metrics })),
       busy_polls: busyPolls,
+      breaks_pass_steps_seen: [...stepsSeen],
       poll_ms: POLL_MS,
       breaks_found: breaksFound,
       breaks_page: breaksPage,

@@ -53,6 +53,11 @@ test('ops uploads a FIX log, watches the job and reads its quarantine summary', 
   // The break-detection pass after the promotion: shown as it runs, then done, with a link.
   await expect(page.getByTestId('job-breaks')).toContainText('Breaks detected', { timeout: 60_000 });
   await expect(page.getByTestId('job-breaks').getByRole('link', { name: 'Open the breaks' })).toHaveAttribute('href', '/breaks');
+  // The steps the pass recorded on the job, with their times (while it runs: the step it is in).
+  const steps = page.getByTestId('job-breaks-steps');
+  await steps.getByText('Steps of the pass').click();
+  await expect(steps.getByRole('listitem').filter({ hasText: 'linking orders into chains' })).toHaveText(/^linking orders into chains \(ClOrdID, OrigClOrdID\): \d/);
+  await expect(steps.getByRole('listitem')).toHaveCount(17);
   await expect(page.getByRole('heading', { name: 'Quarantine summary' })).toBeVisible();
   const summary = page.getByRole('table', { name: 'Quarantine summary of fix_order_events' });
   await expect(summary).toBeVisible();

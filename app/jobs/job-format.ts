@@ -1,4 +1,5 @@
 // Display helpers shared by the jobs pages (server and client components). Pure.
+import type { BreakPassView } from '../../lib/server/jobs/break-pass-progress';
 
 export const FINAL_STATUSES = new Set(['SUCCESS', 'PARTIAL_SUCCESS', 'FAILED']);
 
@@ -11,11 +12,40 @@ export function statusClass(status: string): string {
 
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '–';
-  if (ms < 1000) return `${ms} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)} s`;
-  const m = Math.floor(s / 60);
-  return `${m} min ${Math.round(s - m * 60)} s`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 59_950) return `${(ms / 1000).toFixed(1)} s`;
+  // Whole seconds first, so that 119.6 s reads 2 min 0 s, not 1 min 60 s.
+  const total = Math.round(ms / 1000);
+  return `${Math.floor(total / 60)} min ${total % 60} s`;
+}
+
+/** A few words on a final job's break detection, for the jobs list: 'breaks: step 5 of 17', 'breaks: queued', …; null when it is not waiting. */
+export function breakDetectionBrief(b: { state: string; pass?: BreakPassView | null } | null): string | null {
+  if (!b || b.state !== 'waiting') return null;
+  const p = b.pass;
+  if (!p) return 'breaks: detecting';
+  if (p.phase === 'queued') return 'breaks: queued';
+  if (p.phase === 'retrying') return 'breaks: to be tried again';
+  if (p.step_number !== null && p.steps !== null) return `breaks: step ${p.step_number} of ${p.steps}`;
+  return p.step === 'lock' ? 'breaks: waiting for the database' : 'breaks: detecting';
+}
+
+/** One line on where a break-detection pass is (the job page, while the job waits for it). */
+export function describeBreakPass(p: BreakPassView): string {
+  const others = p.job_ids.length > 1 ? ` · one pass for ${p.job_ids.length} jobs` : '';
+  if (p.phase === 'queued') {
+    if (p.waits_for === 'running_jobs') return `queued for ${formatDuration(p.elapsed_ms)}: waits for the jobs running now, so that one pass covers them`;
+    if (p.waits_for === 'running_pass') return `queued for ${formatDuration(p.elapsed_ms)}: starts after the pass running now`;
+    return 'queued: starts now';
+  }
+  if (p.phase === 'retrying') {
+    return `DuckDB refused attempt ${p.attempt} memory after ${formatDuration(p.elapsed_ms)}; it is tried again shortly${others}`;
+  }
+  const attempt = p.attempt > 1 ? ` · attempt ${p.attempt}` : '';
+  const since = `${formatDuration(p.elapsed_ms)} since the pass started${attempt}${others}`;
+  if (p.step === null) return `between steps · ${since}`;
+  const where = p.step_number !== null && p.steps !== null ? `step ${p.step_number} of ${p.steps}: ` : '';
+  return `${where}${p.step_label} (${formatDuration(p.step_ms)}) · ${since}`;
 }
 
 export function formatCount(n: number | null | undefined): string {

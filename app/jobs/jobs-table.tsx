@@ -1,9 +1,10 @@
 'use client';
 // The jobs list, kept live: it re-reads /api/jobs every second while a job is queued or
-// running (every 5 s otherwise, to pick up new uploads) and shows running jobs' progress.
+// running or its break-detection pass has not run (every 5 s otherwise, to pick up new uploads)
+// and shows running jobs' progress, and where a finished job's pass is.
 import { useEffect, useState } from 'react';
 import type { JobView } from '../../lib/server/jobs/job-views';
-import { FINAL_STATUSES, formatCount, formatDuration, formatPct, formatRate, formatTime, statusClass } from './job-format';
+import { breakDetectionBrief, FINAL_STATUSES, formatCount, formatDuration, formatPct, formatRate, formatTime, statusClass } from './job-format';
 
 export function JobsTable({ initial }: { initial: JobView[] }) {
   const [jobs, setJobs] = useState<JobView[]>(initial);
@@ -12,7 +13,8 @@ export function JobsTable({ initial }: { initial: JobView[] }) {
   useEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let busy = jobs.some((j) => !FINAL_STATUSES.has(j.status) && j.status !== 'AWAITING_CONTRACT');
+    const active = (j: JobView) => (!FINAL_STATUSES.has(j.status) && j.status !== 'AWAITING_CONTRACT') || j.break_detection?.state === 'waiting';
+    let busy = jobs.some(active);
     async function poll() {
       try {
         const res = await fetch('/api/jobs', { cache: 'no-store' });
@@ -21,7 +23,7 @@ export function JobsTable({ initial }: { initial: JobView[] }) {
           if (stopped) return;
           setJobs(body.jobs);
           setStale(false);
-          busy = body.jobs.some((j) => !FINAL_STATUSES.has(j.status) && j.status !== 'AWAITING_CONTRACT');
+          busy = body.jobs.some(active);
         } else if (!stopped) setStale(true);
       } catch {
         if (!stopped) setStale(true);
@@ -102,7 +104,7 @@ export function JobsTable({ initial }: { initial: JobView[] }) {
                       </span>
                     </>
                   ) : FINAL_STATUSES.has(j.status) ? (
-                    <span className="muted">done</span>
+                    <span className="muted">{breakDetectionBrief(j.break_detection) ?? 'done'}</span>
                   ) : (
                     <span className="muted">{j.status === 'AWAITING_CONTRACT' ? 'waiting for a contract' : 'waiting'}</span>
                   )}

@@ -3,7 +3,9 @@ import {
   resolveBreakConfig,
   toBreakRecord,
   type BreakConfigOverride,
+  detectionPlan,
   type BreakFamily,
+  type DetectionStep,
   type HolidayCalendar,
 } from '../../lib/breaks';
 import type { Db } from '../open';
@@ -35,6 +37,12 @@ export interface DetectBreaksOptions {
   calendar?: HolidayCalendar;
   /** Called after each step with its wall time (benchmarks, diagnostics). */
   onStep?: (step: string, ms: number) => void;
+  /**
+   * Called as each step starts, with the steps this pass runs (null for 'lock': they depend on
+   * the tables, read once the lock is held). The job page shows it (break-detection-queue.ts).
+   * It must not throw: an error from it is logged and the pass goes on.
+   */
+  onStepStart?: (step: DetectionStep, plan: readonly DetectionStep[] | null) => void;
   /** Chains summarised per statement (default CHAINS_PER_SUMMARY_RANGE; tests use small values). */
   chainsPerSummaryRange?: number;
   /** Block size (2^bits) of the sequence step's running counts (default SEQUENCE_BLOCK_BITS; tests use small values). */
@@ -87,6 +95,15 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
     opts.onStep?.(name, now - last);
     last = now;
   };
+  let plan: readonly DetectionStep[] | null = null;
+  const begin = (name: DetectionStep): void => {
+    try {
+      opts.onStepStart?.(name, plan);
+    } catch (e) {
+      // What shows a pass's progress never fails the pass.
+      console.error(`break detection: onStepStart(${name}) threw:`, e);
+    }
+  };
 
   // The pass holds one connection and the write lock throughout (exclusive): no promotion or
   // other transaction changes the warehouse while it reads it, so its steps see one state of
@@ -95,11 +112,13 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
   // transaction cost 19.8–20.2 s at 1M messages against 17.2–17.8 s. The transaction covers
   // what readers see change: the derived tables, the session candidates, the matches and the
   // breaks. Everything else reads committed temp tables (and the persisted rows outside the scope).
+  begin('lock');
   const result = await db.exclusive(async (held) => {
     lap('lock');
     const hasOrders = await tableExists(held, 'fix_order_events');
     const hasSessionEvents = await tableExists(held, 'fix_session_events');
     const hasConfirmations = await tableExists(held, 'confirmations');
+    plan = detectionPlan({ orders: hasOrders, confirmations: hasConfirmations });
     const stage = await BreakStage.open(held);
     const byClass: Record<string, number> = {};
     let found = 0;
@@ -116,7 +135,8 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
     let sessions = 0;
     let chains = 0;
     let fills = 0;
-    const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const step = async <T>(name: DetectionStep, fn: () => Promise<T>): Promise<T> => {
+      begin(name);
       let result: T;
       try {
         result = await fn();
@@ -168,11 +188,13 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
           runLabel,
         }));
         const out: DetectBreaksResult = { ...written, sessions, chains, fills, byClass, found, prewarm: null, stepsMs };
+        begin('commit');
         return out;
       });
       lap('commit');
       return passed;
     } finally {
+      begin('cleanup');
       for (const t of TEMP_TABLES) await held.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
       for (const v of ['_bk_src_orders', '_bk_src_sessions']) await held.run(`DROP VIEW IF EXISTS ${v}`).catch(() => undefined);
       lap('cleanup');
@@ -184,10 +206,12 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
   // checkpoint and 35 ms after one. Best effort: a checkpoint that fails is skipped, and DuckDB
   // checkpoints later on its own. (DuckDB 1.5 checkpoints here even with other transactions open,
   // reading or writing: tried on 2026-11-26, the WAL was empty afterwards.)
+  begin('checkpoint');
   await db.run('CHECKPOINT').catch(() => undefined);
   lap('checkpoint');
   // After the checkpoint, so that the blocks read are the tables' final ones. Best effort: a
   // failure costs the first drill-downs their speed, nothing else.
+  begin('prewarm');
   result.prewarm = await prewarmDrillDownTables(db).catch(() => null);
   lap('prewarm');
   return result;

@@ -8,3 +8,4 @@ export * from './severity';
 export * from './business-days';
 export * from './match-trace';
 export * from './break-record';
+export * from './detection-steps';

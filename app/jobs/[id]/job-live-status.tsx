@@ -5,7 +5,33 @@
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import type { JobView } from '../../../lib/server/jobs/job-views';
-import { FINAL_STATUSES, formatBytes, formatCount, formatDuration, formatRate, statusClass } from '../job-format';
+import { describeBreakPass, FINAL_STATUSES, formatBytes, formatCount, formatDuration, formatRate, statusClass } from '../job-format';
+
+/** The steps of a break-detection pass: those done with their times, the one running, those to come. */
+function PassSteps(props: { done: { step: string; label: string; ms: number }[]; current: { label: string; ms: number | null } | null; toCome: { step: string; label: string }[] }) {
+  return (
+    <details className="pass-steps" data-testid="job-breaks-steps">
+      <summary>Steps of the pass</summary>
+      <ol>
+        {props.done.map((d) => (
+          <li key={d.step} className="muted">
+            {d.label}: {formatDuration(d.ms)}
+          </li>
+        ))}
+        {props.current && (
+          <li>
+            <strong>{props.current.label}</strong>: {formatDuration(props.current.ms)} so far
+          </li>
+        )}
+        {props.toCome.map((d) => (
+          <li key={d.step} className="muted">
+            {d.label}
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+}
 
 export function JobLiveStatus({ initial }: { initial: JobView }) {
   const [job, setJob] = useState<JobView>(initial);
@@ -68,7 +94,12 @@ export function JobLiveStatus({ initial }: { initial: JobView }) {
         <p data-testid="job-breaks" className={b.state === 'failed' ? 'error' : undefined} role={b.state === 'failed' ? 'alert' : undefined}>
           {b.state === 'waiting' && (
             <>
-              Breaks: <strong>detecting</strong> <span className="muted">(a pass over the sessions of this job; minutes for millions of messages)</span>
+              Breaks: <strong>detecting</strong>{' '}
+              {b.pass ? (
+                <span data-testid="job-breaks-pass">{describeBreakPass(b.pass)}</span>
+              ) : (
+                <span className="muted">(a pass over the sessions of this job; minutes for millions of messages)</span>
+              )}
             </>
           )}
           {b.state === 'done' && (
@@ -84,6 +115,10 @@ export function JobLiveStatus({ initial }: { initial: JobView }) {
           )}
         </p>
       )}
+      {b?.state === 'waiting' && b.pass && (b.pass.done.length > 0 || b.pass.to_come.length > 0) && (
+        <PassSteps done={b.pass.done} current={b.pass.step ? { label: b.pass.step_label ?? b.pass.step, ms: b.pass.step_ms } : null} toCome={b.pass.to_come} />
+      )}
+      {b?.state === 'done' && b.steps && <PassSteps done={b.steps} current={null} toCome={[]} />}
       {job.error && (
         <p className="error" role="alert">
           {job.error.message} <code>{job.error.code}</code>

@@ -11,8 +11,10 @@
 // promotion, which wait for the database).
 import { isDbOutOfMemory } from '../../../db/db-errors';
 import type { Db } from '../../../db/open';
-import { detectBreaks, detectionStepOf } from '../../../db/breaks/detect-breaks';
+import { detectBreaks, detectionStepOf, type DetectBreaksOptions } from '../../../db/breaks/detect-breaks';
 import type { PrewarmResult } from '../../../db/breaks/prewarm-drill-down-tables';
+import { isDetectionStep } from '../../breaks';
+import { BreakPassProgress, type BreakPassView } from './break-pass-progress';
 
 /**
  * What the job page shows of a failed pass: the step and the first line of the error (DuckDB
@@ -34,8 +36,14 @@ export const PASS_ATTEMPTS_ON_OUT_OF_MEMORY = 2;
 export interface BreakDetectionQueueOptions {
   /** Pause before a pass refused for memory is tried again (default 5 s). */
   retryDelayMs?: number;
-  /** The pass itself (default detectBreaks; tests give it DuckDB's real errors to throw). */
-  detect?: (db: Db, opts: { jobIds: string[] }) => Promise<{ prewarm?: PrewarmResult | null; stepsMs?: Record<string, number> } | void>;
+  /**
+   * The pass itself (default detectBreaks; tests give it DuckDB's real errors to throw). It
+   * reports its steps through onStep and onStepStart: the job page shows them (passProgressOf).
+   */
+  detect?: (
+    db: Db,
+    opts: { jobIds: string[] } & Required<Pick<DetectBreaksOptions, 'onStep' | 'onStepStart'>>,
+  ) => Promise<{ prewarm?: PrewarmResult | null; stepsMs?: Record<string, number> } | void>;
 }
 
 export class BreakDetectionQueue {
@@ -43,6 +51,7 @@ export class BreakDetectionQueue {
   private running: Promise<void> | null = null;
   private readonly retryDelayMs: number;
   private readonly detect: NonNullable<BreakDetectionQueueOptions['detect']>;
+  private readonly progress = new BreakPassProgress();
 
   constructor(
     private readonly db: Db,
@@ -58,7 +67,13 @@ export class BreakDetectionQueue {
 
   schedule(jobId: string): void {
     this.pending.add(jobId);
+    this.progress.queued(jobId);
     this.running ??= this.drain();
+  }
+
+  /** Where the pass over a job is (the job page); null when the job waits for none here. */
+  passProgressOf(jobId: string): BreakPassView | null {
+    return this.progress.viewOf(jobId, this.busy());
   }
 
   /** Resolves when no pass is running or pending. */
@@ -112,8 +127,15 @@ export class BreakDetectionQueue {
         const startedAt = performance.now();
         for (;;) {
           attempts++;
+          this.progress.started(jobIds, attempts);
           try {
-            const result = await this.detect(this.db, { jobIds });
+            const result = await this.detect(this.db, {
+              jobIds,
+              onStepStart: (step, plan) => this.progress.stepStarted(step, plan),
+              onStep: (step, ms) => {
+                if (isDetectionStep(step)) this.progress.stepFinished(step, ms);
+              },
+            });
             prewarm = result?.prewarm ?? null;
             stepsMs = result?.stepsMs ?? null;
             error = null;
@@ -123,13 +145,20 @@ export class BreakDetectionQueue {
             const again = isDbOutOfMemory(e) && attempts < PASS_ATTEMPTS_ON_OUT_OF_MEMORY;
             console.error(`break detection after jobs ${jobIds.join(', ')} failed (the jobs stay promoted${again ? '; it is tried again' : ''}):`, e);
             if (!again) break;
+            this.progress.retrying(this.retryDelayMs);
             await new Promise((r) => setTimeout(r, this.retryDelayMs));
           }
         }
-        await this.recordPass(jobIds, performance.now() - startedAt, error, attempts, prewarm, stepsMs);
+        try {
+          await this.recordPass(jobIds, performance.now() - startedAt, error, attempts, prewarm, stepsMs);
+        } finally {
+          // After the record: the job page then goes from the last step straight to done.
+          this.progress.finished();
+        }
         this.onPass?.(jobIds, error);
       }
     } finally {
+      this.progress.finished();
       this.running = null;
     }
   }

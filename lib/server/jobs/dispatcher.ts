@@ -15,6 +15,8 @@ import { jobsAwaitingBreakDetection, jobsWithStatus, updateJobProgress } from '.
 import { workbenchRoot } from '../../parsers/logic-hash';
 import type { WorkerProgress } from '../../../worker/ipc-messages';
 import { BreakDetectionQueue } from './break-detection-queue';
+import { setBreakPassLookup } from './break-pass-lookup';
+import type { BreakPassView } from './break-pass-progress';
 import { claimNextJob, type ClaimedJob } from './claim-next-job';
 import { onJobsReady } from './dispatcher-signal';
 import { recoverOnStart, type Recovery } from './recover-on-start';
@@ -123,6 +125,11 @@ export class Dispatcher {
 
   get settings(): Readonly<Settings> {
     return this.s;
+  }
+
+  /** Where the break-detection pass over a job is (the job page); null when none waits for it here. */
+  breakPassOf(jobId: string): BreakPassView | null {
+    return this.breakQueue.passProgressOf(jobId);
   }
 
   /** Jobs with an attempt in progress in this process. */
@@ -383,6 +390,7 @@ export function startDispatcher(opts: DispatcherOptions = {}): Promise<Dispatche
     const starting = (async () => {
       const d = new Dispatcher(await settingsFrom(opts));
       await d.start();
+      setBreakPassLookup((jobId) => d.breakPassOf(jobId));
       return d;
     })();
     g.__workbenchDispatcher = starting;
@@ -397,6 +405,7 @@ export async function stopDispatcher(): Promise<void> {
   const g = globalThis as GlobalWithDispatcher;
   const running = g.__workbenchDispatcher;
   g.__workbenchDispatcher = undefined;
+  setBreakPassLookup(undefined);
   if (running) await (await running).stop();
 }
 

@@ -6,6 +6,9 @@ import type { JobContractRef, JobRow, JobStatus } from '../../../db/jobs/job-row
 import { listJobOutputs, listJobOutputsOf, type StoredJobOutput } from '../../../db/jobs/promotion-queries';
 import { pipelineRefsOfJobs, type JobPipelineRef } from '../../../db/pipelines/job-pipeline-queries';
 import { contractOutputsOf } from './approved-contracts';
+import type { BreakPassLookup } from './break-pass-lookup';
+import type { BreakPassStepView, BreakPassView } from './break-pass-progress';
+import { DETECTION_STEP_LABELS, isDetectionStep } from '../../breaks';
 import { findParser } from './parsers-for-upload';
 
 export interface JobOutputView {
@@ -37,7 +40,25 @@ export interface BreakDetectionView {
   at: string | null;
   ms: number | null;
   error: string | null;
+  /**
+   * While waiting: where the pass is in this server process (queued, or its step), from the
+   * dispatcher's queue; null when this process does not know (another process runs it).
+   */
+  pass?: BreakPassView | null;
+  /** Done or failed: the steps of the last pass over the job with their wall times (metrics.breaks_steps_ms), when recorded. */
+  steps?: BreakPassStepView[];
 }
+
+/** metrics.breaks_steps_ms ({ step: ms } in the order they ran) as labelled steps; unknown names are left out. */
+function recordedSteps(value: unknown): BreakPassStepView[] | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const steps: BreakPassStepView[] = [];
+  for (const [step, ms] of Object.entries(value)) {
+    if (isDetectionStep(step) && typeof ms === 'number') steps.push({ step, label: DETECTION_STEP_LABELS[step], ms });
+  }
+  return steps.length > 0 ? steps : null;
+}
+
 
 export interface JobView {
   id: string;
@@ -104,16 +125,21 @@ function progressView(job: JobRow): JobProgressView | null {
   };
 }
 
-export function breakDetectionView(job: Pick<JobRow, 'promoted_at' | 'metrics'>): BreakDetectionView | null {
+export function breakDetectionView(job: Pick<JobRow, 'promoted_at' | 'metrics'> & { id?: string }, passOf?: BreakPassLookup): BreakDetectionView | null {
   if (!job.promoted_at) return null;
   const m = job.metrics ?? {};
   const at = typeof m.breaks_detected_at === 'string' ? m.breaks_detected_at : null;
-  if (at === null) return { state: 'waiting', at: null, ms: null, error: null };
+  if (at === null) {
+    const waiting: BreakDetectionView = { state: 'waiting', at: null, ms: null, error: null };
+    return passOf && job.id !== undefined ? { ...waiting, pass: passOf(job.id) } : waiting;
+  }
   const error = typeof m.breaks_error === 'string' ? m.breaks_error : null;
-  return { state: error === null ? 'done' : 'failed', at, ms: typeof m.breaks_detect_ms === 'number' ? m.breaks_detect_ms : null, error };
+  const view: BreakDetectionView = { state: error === null ? 'done' : 'failed', at, ms: typeof m.breaks_detect_ms === 'number' ? m.breaks_detect_ms : null, error };
+  const steps = recordedSteps(m.breaks_steps_ms);
+  return steps ? { ...view, steps } : view;
 }
 
-function toView(job: JobRow, outputs: StoredJobOutput[] | undefined, pipeline: JobPipelineRef | null): JobView {
+function toView(job: JobRow, outputs: StoredJobOutput[] | undefined, pipeline: JobPipelineRef | null, passOf?: BreakPassLookup): JobView {
   const data = (outputs ?? []).filter((o) => o.kind === 'data');
   const m = job.metrics as { quarantine_pct?: number; rows_per_sec?: number; duration_ms?: number } | null;
   const error = job.error_code && job.status === 'FAILED' ? { code: job.error_code, message: job.error_message ?? '' } : null;
@@ -137,7 +163,7 @@ function toView(job: JobRow, outputs: StoredJobOutput[] | undefined, pipeline: J
     attempts: job.attempts,
     max_attempts: job.max_attempts,
     metrics: job.metrics,
-    break_detection: breakDetectionView(job),
+    break_detection: breakDetectionView(job, passOf),
     quarantine_pct: typeof m?.quarantine_pct === 'number' ? m.quarantine_pct : null,
     duration_ms: typeof m?.duration_ms === 'number' ? m.duration_ms : running ? ms(job.started_at, null) : null,
     rows_per_sec: typeof m?.rows_per_sec === 'number' ? m.rows_per_sec : running && job.progress ? Math.round(job.progress.rowsPerSec) : null,
@@ -151,19 +177,19 @@ function toView(job: JobRow, outputs: StoredJobOutput[] | undefined, pipeline: J
 
 export const MAX_JOBS_PAGE = 200;
 
-export async function listJobViews(db: Db, opts: { limit?: number; status?: JobStatus } = {}): Promise<JobView[]> {
+export async function listJobViews(db: Db, opts: { limit?: number; status?: JobStatus; passOf?: BreakPassLookup } = {}): Promise<JobView[]> {
   const jobs = await listJobs(db, { limit: Math.min(MAX_JOBS_PAGE, Math.max(1, opts.limit ?? 100)), status: opts.status });
   const outputs = await listJobOutputsOf(db, jobs.map((j) => j.id));
   const pipelines = await pipelineRefsOfJobs(db, jobs.map((j) => j.id));
-  return jobs.map((j) => toView(j, outputs.get(j.id), pipelines.get(j.id) ?? null));
+  return jobs.map((j) => toView(j, outputs.get(j.id), pipelines.get(j.id) ?? null, opts.passOf));
 }
 
-export async function jobDetailView(db: Db, id: string): Promise<JobDetailView | null> {
+export async function jobDetailView(db: Db, id: string, passOf?: BreakPassLookup): Promise<JobDetailView | null> {
   const job = await getJob(db, id);
   if (!job) return null;
   const outputs = await listJobOutputs(db, id);
   return {
-    ...toView(job, outputs, (await pipelineRefsOfJobs(db, [id])).get(id) ?? null),
+    ...toView(job, outputs, (await pipelineRefsOfJobs(db, [id])).get(id) ?? null, passOf),
     contracts: job.contracts,
     manifest: job.manifest,
     files: outputs.map((o) => ({ output: o.output, kind: o.kind, paths: o.files })),
