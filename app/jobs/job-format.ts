@@ -39,7 +39,7 @@ export function describeBreakPass(p: BreakPassView): string {
     return 'queued: starts now';
   }
   if (p.phase === 'retrying') {
-    return `DuckDB refused attempt ${p.attempt} memory after ${formatDuration(p.elapsed_ms)}; it is tried again shortly${others}`;
+    return `DuckDB refused attempt ${p.attempt} memory; it is tried again shortly · ${formatDuration(p.elapsed_ms)} since the pass started${others}`;
   }
   const attempt = p.attempt > 1 ? ` · attempt ${p.attempt}` : '';
   const since = `${formatDuration(p.elapsed_ms)} since the pass started${attempt}${others}`;

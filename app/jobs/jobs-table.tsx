@@ -1,7 +1,8 @@
 'use client';
 // The jobs list, kept live: it re-reads /api/jobs every second while a job is queued or
-// running or its break-detection pass has not run (every 5 s otherwise, to pick up new uploads)
-// and shows running jobs' progress, and where a finished job's pass is.
+// running, every 2 s while a finished job's break-detection pass is queued or running here, and
+// every 5 s otherwise (to pick up new uploads); it shows running jobs' progress and where a
+// finished job's pass is.
 import { useEffect, useState } from 'react';
 import type { JobView } from '../../lib/server/jobs/job-views';
 import { breakDetectionBrief, FINAL_STATUSES, formatCount, formatDuration, formatPct, formatRate, formatTime, statusClass } from './job-format';
@@ -13,8 +14,11 @@ export function JobsTable({ initial }: { initial: JobView[] }) {
   useEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const active = (j: JobView) => (!FINAL_STATUSES.has(j.status) && j.status !== 'AWAITING_CONTRACT') || j.break_detection?.state === 'waiting';
-    let busy = jobs.some(active);
+    const running = (j: JobView) => !FINAL_STATUSES.has(j.status) && j.status !== 'AWAITING_CONTRACT';
+    // A pass this server is running or has queued (pass set): every 2 s, as the job page does.
+    const detecting = (j: JobView) => j.break_detection?.state === 'waiting' && !!j.break_detection.pass;
+    const interval = (list: JobView[]) => (list.some(running) ? 1000 : list.some(detecting) ? 2000 : 5000);
+    let next = interval(jobs);
     async function poll() {
       try {
         const res = await fetch('/api/jobs', { cache: 'no-store' });
@@ -23,14 +27,14 @@ export function JobsTable({ initial }: { initial: JobView[] }) {
           if (stopped) return;
           setJobs(body.jobs);
           setStale(false);
-          busy = body.jobs.some(active);
+          next = interval(body.jobs);
         } else if (!stopped) setStale(true);
       } catch {
         if (!stopped) setStale(true);
       }
-      if (!stopped) timer = setTimeout(poll, busy ? 1000 : 5000);
+      if (!stopped) timer = setTimeout(poll, next);
     }
-    timer = setTimeout(poll, busy ? 1000 : 5000);
+    timer = setTimeout(poll, next);
     return () => {
       stopped = true;
       if (timer) clearTimeout(timer);

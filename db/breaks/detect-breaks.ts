@@ -96,7 +96,9 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
     last = now;
   };
   let plan: readonly DetectionStep[] | null = null;
+  let started: DetectionStep | null = null;
   const begin = (name: DetectionStep): void => {
+    started = name;
     try {
       opts.onStepStart?.(name, plan);
     } catch (e) {
@@ -193,6 +195,10 @@ export async function detectBreaks(db: Db, opts: DetectBreaksOptions = {}): Prom
       });
       lap('commit');
       return passed;
+    } catch (e) {
+      // What the pass runs now: the steps done, the one that failed, then its cleanup.
+      if (plan) plan = [...plan.filter((s) => s in stepsMs || s === started), 'cleanup'];
+      throw e;
     } finally {
       begin('cleanup');
       for (const t of TEMP_TABLES) await held.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);

@@ -8,7 +8,13 @@ import type { JobView } from '../../../lib/server/jobs/job-views';
 import { describeBreakPass, FINAL_STATUSES, formatBytes, formatCount, formatDuration, formatRate, statusClass } from '../job-format';
 
 /** The steps of a break-detection pass: those done with their times, the one running, those to come. */
-function PassSteps(props: { done: { step: string; label: string; ms: number }[]; current: { label: string; ms: number | null } | null; toCome: { step: string; label: string }[] }) {
+interface PassStepsProps {
+  done: { step: string; label: string; ms: number }[];
+  current: { label: string; ms: number | null } | null;
+  toCome: { step: string; label: string }[];
+}
+
+function PassSteps(props: PassStepsProps) {
   return (
     <details className="pass-steps" data-testid="job-breaks-steps">
       <summary>Steps of the pass</summary>
@@ -66,6 +72,14 @@ export function JobLiveStatus({ initial }: { initial: JobView }) {
 
   const p = job.progress;
   const b = job.break_detection;
+  // One list, in one place, from the running pass or the one recorded: an expanded list stays
+  // open when the pass ends (or its second attempt starts).
+  const running = b?.state === 'waiting' && b.pass && (b.pass.done.length > 0 || b.pass.to_come.length > 0) ? b.pass : null;
+  const steps: PassStepsProps | null = running
+    ? { done: running.done, current: running.step ? { label: running.step_label ?? running.step, ms: running.step_ms } : null, toCome: running.to_come }
+    : b?.state === 'done' && b.steps
+      ? { done: b.steps, current: null, toCome: [] }
+      : null;
   return (
     <div className="panel" data-testid="job-status-panel">
       <p>
@@ -115,10 +129,7 @@ export function JobLiveStatus({ initial }: { initial: JobView }) {
           )}
         </p>
       )}
-      {b?.state === 'waiting' && b.pass && (b.pass.done.length > 0 || b.pass.to_come.length > 0) && (
-        <PassSteps done={b.pass.done} current={b.pass.step ? { label: b.pass.step_label ?? b.pass.step, ms: b.pass.step_ms } : null} toCome={b.pass.to_come} />
-      )}
-      {b?.state === 'done' && b.steps && <PassSteps done={b.steps} current={null} toCome={[]} />}
+      {steps && <PassSteps {...steps} />}
       {job.error && (
         <p className="error" role="alert">
           {job.error.message} <code>{job.error.code}</code>

@@ -390,13 +390,18 @@ export function startDispatcher(opts: DispatcherOptions = {}): Promise<Dispatche
     const starting = (async () => {
       const d = new Dispatcher(await settingsFrom(opts));
       await d.start();
-      setBreakPassLookup((jobId) => d.breakPassOf(jobId));
       return d;
     })();
     g.__workbenchDispatcher = starting;
-    starting.catch(() => {
-      if (g.__workbenchDispatcher === starting) g.__workbenchDispatcher = undefined;
-    });
+    starting.then(
+      // Unless stopDispatcher ran meanwhile (it clears the lookup of the dispatcher it stops).
+      (d) => {
+        if (g.__workbenchDispatcher === starting) setBreakPassLookup((jobId) => d.breakPassOf(jobId));
+      },
+      () => {
+        if (g.__workbenchDispatcher === starting) g.__workbenchDispatcher = undefined;
+      },
+    );
   }
   return g.__workbenchDispatcher;
 }
