@@ -1,5 +1,6 @@
 // Display helpers shared by the jobs pages (server and client components). Pure.
 import type { BreakPassView } from '../../lib/server/jobs/break-pass-progress';
+import type { JobQueueView } from '../../lib/server/jobs/job-views';
 
 export const FINAL_STATUSES = new Set(['SUCCESS', 'PARTIAL_SUCCESS', 'FAILED']);
 
@@ -17,6 +18,28 @@ export function formatDuration(ms: number | null | undefined): string {
   // Whole seconds first, so that 119.6 s reads 2 min 0 s, not 1 min 60 s.
   const total = Math.round(ms / 1000);
   return `${Math.floor(total / 60)} min ${total % 60} s`;
+}
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/** What a QUEUED job waits for, in one line (the job page). */
+export function describeQueue(q: JobQueueView): string {
+  if (q.ahead === null) return q.run_after ? `waits to be tried again, not before ${formatTime(q.run_after)} (UTC)` : 'waits to be tried again';
+  const ahead = q.ahead > 0 ? `; ${plural(q.ahead, 'job', 'jobs')} ahead of it` : '';
+  if (!q.slots) return q.ahead > 0 ? `${plural(q.ahead, 'job', 'jobs')} ahead of it` : 'next to be claimed';
+  const { slots, in_use: inUse, job_ids: running } = q.slots;
+  if (inUse >= slots) {
+    const jobs = running.map((id) => id.slice(0, 8)).join(', ');
+    return `waits for a worker: ${inUse} of ${slots} in use (${running.length === 1 ? 'job' : 'jobs'} ${jobs})${ahead}`;
+  }
+  return `starts when claimed: ${plural(slots - inUse, 'worker slot', 'worker slots')} of ${slots} free${ahead}`;
+}
+
+/** The jobs list's few words on a QUEUED job. */
+export function queueBrief(q: JobQueueView | null): string {
+  if (!q) return 'waiting';
+  if (q.ahead === null) return 'waiting to be tried again';
+  return q.ahead > 0 ? `waiting · ${q.ahead} ahead` : 'waiting · next';
 }
 
 /** A few words on a final job's break detection, for the jobs list: 'breaks: step 5 of 17', 'breaks: queued', …; null when it is not waiting. */

@@ -5,7 +5,7 @@
 // finished job's pass is.
 import { useEffect, useState } from 'react';
 import type { JobView } from '../../lib/server/jobs/job-views';
-import { breakDetectionBrief, FINAL_STATUSES, formatCount, formatDuration, formatPct, formatRate, formatTime, statusClass } from './job-format';
+import { breakDetectionBrief, FINAL_STATUSES, queueBrief, formatCount, formatDuration, formatPct, formatRate, formatTime, statusClass } from './job-format';
 
 export function JobsTable({ initial }: { initial: JobView[] }) {
   const [jobs, setJobs] = useState<JobView[]>(initial);
@@ -110,7 +110,7 @@ export function JobsTable({ initial }: { initial: JobView[] }) {
                   ) : FINAL_STATUSES.has(j.status) ? (
                     <span className="muted">{breakDetectionBrief(j.break_detection) ?? 'done'}</span>
                   ) : (
-                    <span className="muted">{j.status === 'AWAITING_CONTRACT' ? 'waiting for a contract' : 'waiting'}</span>
+                    <span className="muted">{j.status === 'AWAITING_CONTRACT' ? 'waiting for a contract' : j.status === 'QUEUED' ? queueBrief(j.queue) : 'waiting'}</span>
                   )}
                 </td>
                 <td className="mono">{formatTime(j.created_at)}</td>

@@ -3,6 +3,8 @@
 // progress events), then each job it started is polled until it finishes.
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { overrideQuery, UploadOverrideFields } from '../quarantine/settings/upload-override-fields'; // G (issue 6)
+import type { JobQueueView } from '../../lib/server/jobs/job-views';
+import { describeQueue } from '../jobs/job-format';
 
 type Kind = 'fix' | 'confirmations';
 
@@ -11,6 +13,7 @@ interface JobView {
   status: string;
   progress?: { bytes?: number; totalBytes?: number; total_bytes?: number; rows?: number; rowsPerSec?: number; rows_per_sec?: number } | null;
   error?: { code?: string; message?: string } | string | null;
+  queue?: JobQueueView | null;
 }
 
 const FINAL = new Set(['SUCCESS', 'PARTIAL_SUCCESS', 'FAILED']);
@@ -218,6 +221,7 @@ function JobProgressView({ id, job }: { id: string; job: JobView | undefined }) 
           <progress aria-label="Job progress" />
         )}
       </label>
+      {status === 'QUEUED' && job?.queue && <p className="muted">Queued: {describeQueue(job.queue)}</p>}
       {status === 'AWAITING_CONTRACT' && <p className="muted">Waiting for an approved contract for one of its outputs.</p>}
       {errorText && <p className="error">{errorText}</p>}
     </div>

@@ -62,6 +62,18 @@ export async function listJobs(db: Db, opts: ListJobsOptions): Promise<JobRow[]>
   return rows.map(jobRowFrom);
 }
 
+/**
+ * For each QUEUED job that can be claimed now (no retry time ahead), how many such jobs the
+ * dispatcher claims before it: claim order is created_at, id (claim-job.ts).
+ */
+export async function queuedAhead(db: Db): Promise<Map<string, number>> {
+  const rows = await db.all<{ id: string; ahead: number }>(
+    `SELECT id, (row_number() OVER (ORDER BY created_at, id) - 1)::INTEGER AS ahead
+     FROM jobs WHERE status = 'QUEUED' AND (run_after IS NULL OR run_after <= current_timestamp)`,
+  );
+  return new Map(rows.map((r) => [r.id, Number(r.ahead)]));
+}
+
 export async function jobsWithStatus(db: Db, status: JobStatus): Promise<JobRow[]> {
   const rows = await db.all(`SELECT * FROM jobs WHERE status = ? ORDER BY created_at, id`, [status]);
   return rows.map(jobRowFrom);

@@ -100,7 +100,7 @@ describe('a real pass run by the queue', () => {
 
     // Once the pass is recorded, the job is done and no longer has a pass.
     expect(queue.passProgressOf('job-1')).toBeNull();
-    const view = breakDetectionView((await getJob(t.db, 'job-1'))!, (id) => queue.passProgressOf(id));
+    const view = breakDetectionView((await getJob(t.db, 'job-1'))!, { breakPassOf: (id) => queue.passProgressOf(id) });
     expect(view?.state).toBe('done');
     expect(breakDetectionBrief(view)).toBeNull();
     expect(view).not.toHaveProperty('pass');
@@ -133,7 +133,7 @@ describe('a real pass run by the queue', () => {
     expect(waiting).toMatchObject({ phase: 'running', step_label: DETECTION_STEP_LABELS.lock, step_number: null, steps: null });
     expect(describeBreakPass(waiting)).toMatch(/^waiting for the database \(other writes finish first\) \(\d[^)]*\) · \d.* since the pass started$/);
     // The job page asks for it through the job's view while the job has no breaks_detected_at.
-    const view = breakDetectionView((await getJob(t.db, 'job-1'))!, (id) => queue.passProgressOf(id));
+    const view = breakDetectionView((await getJob(t.db, 'job-1'))!, { breakPassOf: (id) => queue.passProgressOf(id) });
     expect(view).toMatchObject({ state: 'waiting', pass: { phase: 'running', step: 'lock' } });
     release();
     await held;

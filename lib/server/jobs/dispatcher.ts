@@ -15,7 +15,7 @@ import { jobsAwaitingBreakDetection, jobsWithStatus, updateJobProgress } from '.
 import { workbenchRoot } from '../../parsers/logic-hash';
 import type { WorkerProgress } from '../../../worker/ipc-messages';
 import { BreakDetectionQueue } from './break-detection-queue';
-import { setBreakPassLookup } from './break-pass-lookup';
+import { setDispatcherLookup, type WorkerSlotsView } from './dispatcher-lookup';
 import type { BreakPassView } from './break-pass-progress';
 import { claimNextJob, type ClaimedJob } from './claim-next-job';
 import { onJobsReady } from './dispatcher-signal';
@@ -130,6 +130,13 @@ export class Dispatcher {
   /** Where the break-detection pass over a job is (the job page); null when none waits for it here. */
   breakPassOf(jobId: string): BreakPassView | null {
     return this.breakQueue.passProgressOf(jobId);
+  }
+
+  /** The worker slots (WORKER_CONCURRENCY) and the jobs whose workers hold them now. */
+  workerSlots(): WorkerSlotsView {
+    let inUse = 0;
+    for (const a of this.active.values()) inUse += a.slots;
+    return { slots: this.s.concurrency, in_use: inUse, job_ids: [...this.active.keys()] };
   }
 
   /** Jobs with an attempt in progress in this process. */
@@ -396,7 +403,7 @@ export function startDispatcher(opts: DispatcherOptions = {}): Promise<Dispatche
     starting.then(
       // Unless stopDispatcher ran meanwhile (it clears the lookup of the dispatcher it stops).
       (d) => {
-        if (g.__workbenchDispatcher === starting) setBreakPassLookup((jobId) => d.breakPassOf(jobId));
+        if (g.__workbenchDispatcher === starting) setDispatcherLookup(d);
       },
       () => {
         if (g.__workbenchDispatcher === starting) g.__workbenchDispatcher = undefined;
@@ -410,7 +417,7 @@ export async function stopDispatcher(): Promise<void> {
   const g = globalThis as GlobalWithDispatcher;
   const running = g.__workbenchDispatcher;
   g.__workbenchDispatcher = undefined;
-  setBreakPassLookup(undefined);
+  setDispatcherLookup(undefined);
   if (running) await (await running).stop();
 }
 

@@ -1,12 +1,12 @@
 // What the jobs API and pages show of a job: one shape for both (JSON-safe, snake_case).
 import type { Db } from '../../../db/open';
 import { listAttempts, type AttemptRow } from '../../../db/jobs/attempt-queries';
-import { getJob, listJobs } from '../../../db/jobs/job-queries';
+import { getJob, listJobs, queuedAhead } from '../../../db/jobs/job-queries';
 import type { JobContractRef, JobRow, JobStatus } from '../../../db/jobs/job-row';
 import { listJobOutputs, listJobOutputsOf, type StoredJobOutput } from '../../../db/jobs/promotion-queries';
 import { pipelineRefsOfJobs, type JobPipelineRef } from '../../../db/pipelines/job-pipeline-queries';
 import { contractOutputsOf } from './approved-contracts';
-import type { BreakPassLookup } from './break-pass-lookup';
+import type { DispatcherLookup, WorkerSlotsView } from './dispatcher-lookup';
 import type { BreakPassStepView, BreakPassView } from './break-pass-progress';
 import { DETECTION_STEP_LABELS, isDetectionStep } from '../../breaks';
 import { findParser } from './parsers-for-upload';
@@ -60,6 +60,16 @@ function recordedSteps(value: unknown): BreakPassStepView[] | null {
 }
 
 
+/** What a QUEUED job waits for. */
+export interface JobQueueView {
+  /** Jobs the dispatcher claims before this one (created_at, id); null while it waits for its retry time. */
+  ahead: number | null;
+  /** A job being retried is not claimed before this time. */
+  run_after: string | null;
+  /** This server's worker slots and the jobs using them; null where no dispatcher runs in the process. */
+  slots: WorkerSlotsView | null;
+}
+
 export interface JobView {
   id: string;
   status: JobStatus;
@@ -74,6 +84,8 @@ export interface JobView {
   max_attempts: number;
   metrics: Record<string, unknown> | null;
   break_detection: BreakDetectionView | null;
+  /** QUEUED only: what the job waits for. */
+  queue: JobQueueView | null;
   quarantine_pct: number | null;
   duration_ms: number | null;
   rows_per_sec: number | null;
@@ -125,13 +137,13 @@ function progressView(job: JobRow): JobProgressView | null {
   };
 }
 
-export function breakDetectionView(job: Pick<JobRow, 'promoted_at' | 'metrics'> & { id?: string }, passOf?: BreakPassLookup): BreakDetectionView | null {
+export function breakDetectionView(job: Pick<JobRow, 'promoted_at' | 'metrics'> & { id?: string }, dispatcher?: Pick<DispatcherLookup, 'breakPassOf'>): BreakDetectionView | null {
   if (!job.promoted_at) return null;
   const m = job.metrics ?? {};
   const at = typeof m.breaks_detected_at === 'string' ? m.breaks_detected_at : null;
   if (at === null) {
     const waiting: BreakDetectionView = { state: 'waiting', at: null, ms: null, error: null };
-    return passOf && job.id !== undefined ? { ...waiting, pass: passOf(job.id) } : waiting;
+    return dispatcher && job.id !== undefined ? { ...waiting, pass: dispatcher.breakPassOf(job.id) } : waiting;
   }
   const error = typeof m.breaks_error === 'string' ? m.breaks_error : null;
   const view: BreakDetectionView = { state: error === null ? 'done' : 'failed', at, ms: typeof m.breaks_detect_ms === 'number' ? m.breaks_detect_ms : null, error };
@@ -139,7 +151,18 @@ export function breakDetectionView(job: Pick<JobRow, 'promoted_at' | 'metrics'> 
   return steps ? { ...view, steps } : view;
 }
 
-function toView(job: JobRow, outputs: StoredJobOutput[] | undefined, pipeline: JobPipelineRef | null, passOf?: BreakPassLookup): JobView {
+/** The dispatcher of this process, and each claimable QUEUED job's place in the claim order. */
+interface LiveState {
+  dispatcher?: DispatcherLookup;
+  ahead: Map<string, number>;
+}
+
+function queueView(job: JobRow, live: LiveState): JobQueueView | null {
+  if (job.status !== 'QUEUED') return null;
+  return { ahead: live.ahead.get(job.id) ?? null, run_after: job.run_after, slots: live.dispatcher?.workerSlots() ?? null };
+}
+
+function toView(job: JobRow, outputs: StoredJobOutput[] | undefined, pipeline: JobPipelineRef | null, live: LiveState): JobView {
   const data = (outputs ?? []).filter((o) => o.kind === 'data');
   const m = job.metrics as { quarantine_pct?: number; rows_per_sec?: number; duration_ms?: number } | null;
   const error = job.error_code && job.status === 'FAILED' ? { code: job.error_code, message: job.error_message ?? '' } : null;
@@ -163,7 +186,8 @@ function toView(job: JobRow, outputs: StoredJobOutput[] | undefined, pipeline: J
     attempts: job.attempts,
     max_attempts: job.max_attempts,
     metrics: job.metrics,
-    break_detection: breakDetectionView(job, passOf),
+    break_detection: breakDetectionView(job, live.dispatcher),
+    queue: queueView(job, live),
     quarantine_pct: typeof m?.quarantine_pct === 'number' ? m.quarantine_pct : null,
     duration_ms: typeof m?.duration_ms === 'number' ? m.duration_ms : running ? ms(job.started_at, null) : null,
     rows_per_sec: typeof m?.rows_per_sec === 'number' ? m.rows_per_sec : running && job.progress ? Math.round(job.progress.rowsPerSec) : null,
@@ -177,19 +201,23 @@ function toView(job: JobRow, outputs: StoredJobOutput[] | undefined, pipeline: J
 
 export const MAX_JOBS_PAGE = 200;
 
-export async function listJobViews(db: Db, opts: { limit?: number; status?: JobStatus; passOf?: BreakPassLookup } = {}): Promise<JobView[]> {
+export async function listJobViews(db: Db, opts: { limit?: number; status?: JobStatus; dispatcher?: DispatcherLookup } = {}): Promise<JobView[]> {
   const jobs = await listJobs(db, { limit: Math.min(MAX_JOBS_PAGE, Math.max(1, opts.limit ?? 100)), status: opts.status });
   const outputs = await listJobOutputsOf(db, jobs.map((j) => j.id));
   const pipelines = await pipelineRefsOfJobs(db, jobs.map((j) => j.id));
-  return jobs.map((j) => toView(j, outputs.get(j.id), pipelines.get(j.id) ?? null, opts.passOf));
+  const live: LiveState = { dispatcher: opts.dispatcher, ahead: jobs.some((j) => j.status === 'QUEUED') ? await queuedAhead(db) : new Map() };
+  return jobs.map((j) => toView(j, outputs.get(j.id), pipelines.get(j.id) ?? null, live));
 }
 
-export async function jobDetailView(db: Db, id: string, passOf?: BreakPassLookup): Promise<JobDetailView | null> {
+export async function jobDetailView(db: Db, id: string, dispatcher?: DispatcherLookup): Promise<JobDetailView | null> {
   const job = await getJob(db, id);
   if (!job) return null;
   const outputs = await listJobOutputs(db, id);
   return {
-    ...toView(job, outputs, (await pipelineRefsOfJobs(db, [id])).get(id) ?? null, passOf),
+    ...toView(job, outputs, (await pipelineRefsOfJobs(db, [id])).get(id) ?? null, {
+      dispatcher,
+      ahead: job.status === 'QUEUED' ? await queuedAhead(db) : new Map(),
+    }),
     contracts: job.contracts,
     manifest: job.manifest,
     files: outputs.map((o) => ({ output: o.output, kind: o.kind, paths: o.files })),

@@ -4,18 +4,18 @@ import { getDb } from '../../../db/open';
 import { JOB_STATUSES, type JobStatus } from '../../../db/jobs/job-row';
 import { jobQuarantineOverview, readJobQuarantine, type QuarantineOverview, type QuarantineRequest, type QuarantineResponse } from './job-quarantine';
 import { isJobId } from './job-paths';
-import { breakPassLookup } from './break-pass-lookup';
+import { dispatcherLookup } from './dispatcher-lookup';
 import { jobDetailView, listJobViews, type JobDetailView, type JobView } from './job-views';
 
 export { JOB_STATUSES, type JobStatus };
 
 export async function jobsForList(opts: { limit?: number; status?: JobStatus } = {}): Promise<JobView[]> {
-  return listJobViews(await getDb(), { ...opts, passOf: breakPassLookup() });
+  return listJobViews(await getDb(), { ...opts, dispatcher: dispatcherLookup() });
 }
 
 /** null for an unknown (or malformed) id. */
 export async function jobForDetail(id: string): Promise<JobDetailView | null> {
-  return isJobId(id) ? jobDetailView(await getDb(), id, breakPassLookup()) : null;
+  return isJobId(id) ? jobDetailView(await getDb(), id, dispatcherLookup()) : null;
 }
 
 export async function jobQuarantine(q: QuarantineRequest): Promise<QuarantineResponse> {

@@ -1,0 +1,31 @@
+// What the jobs pages read of this process's dispatcher: where its break-detection passes are,
+// and its worker slots. Set by the process's one dispatcher while it runs (startDispatcher), read
+// by jobs-service. Kept on globalThis because Next.js bundles route handlers and instrumentation
+// into separate module graphs; this way the pages reach the dispatcher without importing it (and
+// what it runs).
+import type { BreakPassView } from './break-pass-progress';
+
+/** The worker slots of a dispatcher: how many, how many in use, by which jobs. */
+export interface WorkerSlotsView {
+  slots: number;
+  in_use: number;
+  /** Jobs with workers running now (a job split into byte ranges uses several slots). */
+  job_ids: string[];
+}
+
+export interface DispatcherLookup {
+  /** Where the pass over a job is; null when none is queued or running for it here. */
+  breakPassOf(jobId: string): BreakPassView | null;
+  workerSlots(): WorkerSlotsView;
+}
+
+type GlobalWithLookup = typeof globalThis & { __workbenchDispatcherLookup?: DispatcherLookup };
+
+export function setDispatcherLookup(lookup: DispatcherLookup | undefined): void {
+  (globalThis as GlobalWithLookup).__workbenchDispatcherLookup = lookup;
+}
+
+/** undefined without a running dispatcher in this process (a CLI, a server that failed to start one). */
+export function dispatcherLookup(): DispatcherLookup | undefined {
+  return (globalThis as GlobalWithLookup).__workbenchDispatcherLookup;
+}
