@@ -31,7 +31,9 @@ export type IoFaultSite =
   /** fsync of the Parquet file before its rename. */
   | 'parquet_fsync'
   /** rename of the Parquet file to its final staging name. */
-  | 'parquet_rename';
+  | 'parquet_rename'
+  /** server, store-upload-stream.ts: writing an upload's bytes to its temporary file. */
+  | 'upload_write';
 
 const ERRNO: Record<string, number> = { ENOSPC: -28, EIO: -5, EDQUOT: -122, EROFS: -30, EACCES: -13 };
 

@@ -1,4 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
+import { ioFault } from '../../../worker/fault-points';
 
 /**
  * Writes a stream of (small) chunks to a file in large blocks. An HTTP body arrives in chunks
@@ -56,6 +57,7 @@ export class CoalescingFileWriter {
 }
 
 async function writeFully(fh: FileHandle, buf: Buffer, length: number, position: number): Promise<void> {
+  ioFault('upload_write', 'write', `fd ${fh.fd}`); // reliability fault site (inert unless armed)
   let done = 0;
   while (done < length) {
     const { bytesWritten } = await fh.write(buf, done, length - done, position + done);

@@ -1,5 +1,6 @@
 // POST /api/uploads?kind=fix|confirmations&filename=NAME with the raw file as the body:
 // validate the query, stream the body to disk, record the upload, start its jobs.
+import { mkdir, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { dataDir as defaultDataDir, type Db } from '../../../db/open';
@@ -31,6 +32,17 @@ const query = z.object({
   filename: z.string().optional(),
 });
 
+/** Bytes available to this process in the file system of `dir` (created if missing); null when unknown. */
+async function freeBytes(dir: string): Promise<number | null> {
+  try {
+    await mkdir(dir, { recursive: true });
+    const fs = await statfs(dir);
+    return Number(fs.bavail) * Number(fs.bsize);
+  } catch {
+    return null;
+  }
+}
+
 export async function handleUpload(
   req: Request,
   user: SessionUser,
@@ -56,6 +68,19 @@ export async function handleUpload(
   }
 
   const uploadsDir = path.join(deps.dataDir ?? defaultDataDir(), 'uploads');
+  // Refuse early, too, when the disk cannot hold the announced body: a 2.8 GB day of FIX would
+  // otherwise stream for seconds before the disk fills (the write failing is still caught:
+  // storeUploadStream, upload.disk_full). A .gz body is checked at its compressed size.
+  if (Number.isFinite(announced) && announced > 0) {
+    const free = await freeBytes(uploadsDir);
+    if (free !== null && announced > free) {
+      throw new ApiError(
+        'upload.disk_full',
+        507,
+        `The server's disk has ${free} bytes free and the upload is ${announced} bytes; nothing of it was kept. Free space on the server, then upload it again.`,
+      );
+    }
+  }
   const stored = await storeUploadStream(req.body, { uploadsDir, kind, nameSaysGzip: isGzipName(rawName), limits });
   const recorded = await recordUpload(deps.db, { stored, kind, originalName, actor: user.username });
   if (quarantineOverride) {

@@ -8,6 +8,7 @@ import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { ioFailureOf } from '../../../worker/io-errors';
 import { ApiError } from '../http/api-error';
 import { CoalescingFileWriter } from './coalescing-file-writer';
 import { SNIFF_BYTES, sniffContent, type UploadKind } from './sniff-content';
@@ -156,8 +157,22 @@ export async function storeUploadStream(
     await rm(tmp, { force: true });
     if (e instanceof ApiError) throw e;
     if (isZlibError(e)) throw new ApiError('upload.bad_gzip', 415, 'The gzip data is corrupt or truncated.');
-    throw e;
+    throw storageError(e) ?? e;
   }
+}
+
+/**
+ * An upload the server's disk could not take, as the client's answer (the temp file is already
+ * removed: nothing of it is kept). A full disk is 507 upload.disk_full; any other I/O failure of
+ * the uploads directory is 503 upload.storage_unavailable. null for anything else.
+ */
+export function storageError(e: unknown): ApiError | null {
+  const io = ioFailureOf(e);
+  if (!io) return null;
+  if (io.code === 'io.disk_full') {
+    return new ApiError('upload.disk_full', 507, `The server's disk has no room for this upload (${io.message}); nothing of it was kept. Free space on the server, then upload it again.`);
+  }
+  return new ApiError('upload.storage_unavailable', 503, `The server could not store the upload (${io.message}); nothing of it was kept. Try again later, or ask an administrator.`);
 }
 
 function isZlibError(e: unknown): boolean {
