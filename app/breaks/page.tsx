@@ -4,8 +4,10 @@
 import { requirePageUser } from '../../lib/server/auth/current-user';
 import { filterSearchParams, parseBreakBrowserQuery, type BreakBrowserQuery } from '../../lib/server/breaks/break-browser-query';
 import { breakAssignees, breakBrowserView } from '../../lib/server/breaks/break-browser-service';
+import { currentBreakPass } from '../../lib/server/breaks/break-pass-status';
 import { hasPermission } from '../../lib/server/permissions';
 import { AgeingChart } from './ageing-chart';
+import { BreakPassBanner } from './break-pass-banner';
 import { BreakFiltersForm } from './break-filters-form';
 import { BreaksGrid } from './breaks-grid';
 import { ClassCounts } from './class-counts';
@@ -33,9 +35,11 @@ export default async function BreaksPage({ searchParams }: Props) {
   const filterQs = filterSearchParams(q).toString();
   const exportQs = (format: string) => `/api/breaks/export?format=${format}${filterQs ? `&${filterQs}` : ''}&sort=${q.sort}&dir=${q.dir}`;
   const total = Object.values(view.counts).reduce((a, b) => a + b, 0);
+  const pass = currentBreakPass();
   return (
     <>
       <h1>Breaks</h1>
+      <BreakPassBanner key={pass ? 'pass' : 'none'} initial={pass} />
       <BreakFiltersForm query={q} classes={Object.keys(view.counts)} />
       <div className="breaks-summary">
         <ClassCounts counts={view.counts} query={q} total={total} />

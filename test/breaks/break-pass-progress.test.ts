@@ -223,12 +223,17 @@ describe('the progress of a pass, step by step', () => {
     let now = Date.parse('2026-11-27T20:00:00Z');
     const p = new BreakPassProgress(() => now);
     const plan: DetectionStep[] = detectionPlan({ orders: true, confirmations: false });
+    expect(p.current(false)).toBeNull();
     p.queued('j1');
+    now += 1;
     p.queued('j2');
-    now += 1_500;
+    now += 1_499;
+    // The breaks page: before a pass starts, the earliest queued job's view, naming every queued job.
+    expect(p.current(true)).toMatchObject({ phase: 'queued', waits_for: 'running_jobs', since: '2026-11-27T20:00:00.000Z', job_ids: ['j1', 'j2'] });
     expect(p.viewOf('j1', false)).toMatchObject({ phase: 'queued', waits_for: null, since: '2026-11-27T20:00:00.000Z', elapsed_ms: 1_500 });
     expect(describeBreakPass(p.viewOf('j1', false)!)).toBe('queued: starts now');
     p.started(['j1'], 1);
+    expect(p.current(false)).toMatchObject({ phase: 'running', job_ids: ['j1'] });
     // j2 came after the pass started: it waits for it.
     expect(p.viewOf('j2', false)).toMatchObject({ phase: 'queued', waits_for: 'running_pass' });
     expect(describeBreakPass(p.viewOf('j2', false)!)).toBe('queued for 1.5 s: starts after the pass running now');
@@ -258,6 +263,7 @@ describe('the progress of a pass, step by step', () => {
     expect(second).toMatchObject({ phase: 'running', attempt: 2, done: [], job_ids: ['j1', 'j2'] });
     expect(describeBreakPass(second)).toBe('waiting for the database (other writes finish first) (0 ms) · 0 ms since the pass started · attempt 2 · one pass for 2 jobs');
     p.finished();
+    expect(p.current(false)).toBeNull();
     expect(p.viewOf('j1', false)).toBeNull();
     expect(p.viewOf('j2', false)).toBeNull();
   });

@@ -11,6 +11,7 @@ import { startDispatcher, stopDispatcher } from '../../lib/server/jobs/dispatche
 import { seedDefaultContracts } from '../../lib/server/jobs/seed-default-contracts';
 import { breakDetectionView, jobDetailView, type JobDetailView } from '../../lib/server/jobs/job-views';
 import { describeQueue, queueBrief } from '../../app/jobs/job-format';
+import { currentBreakPass } from '../../lib/server/breaks/break-pass-status';
 import { buildFixLog } from './fix-fixture';
 import { openJobsEnv, uploadFile, waitForJob, type JobsEnv } from './job-harness';
 
@@ -48,8 +49,11 @@ describe('the lookup of the process dispatcher', () => {
       secondWhileFirstRuns = jobDetailView(db, second, dispatcherLookup());
     });
     let passAtRelease: BreakPassView | null | undefined;
+    let currentAtRelease: BreakPassView | null | undefined;
     dispatcher.events.on('released', (e: { jobId: string }) => {
-      if (e.jobId === first) passAtRelease = dispatcherLookup()?.breakPassOf(first);
+      if (e.jobId !== first) return;
+      passAtRelease = dispatcherLookup()?.breakPassOf(first);
+      currentAtRelease = currentBreakPass();
     });
 
     const done = (j: { metrics: Record<string, unknown> | null }) => typeof j.metrics?.breaks_detected_at === 'string';
@@ -64,6 +68,8 @@ describe('the lookup of the process dispatcher', () => {
     // Scheduled at its promotion: queued (or already waiting for the writer), never unknown.
     expect(passAtRelease?.job_ids).toContain(first);
     expect(['queued', 'running']).toContain(passAtRelease?.phase);
+    // What the breaks page shows meanwhile: that pass (no other is running or queued).
+    expect(currentAtRelease).toEqual(passAtRelease);
 
     expect(lookup!.breakPassOf(first)).toBeNull();
     expect(breakDetectionView(firstJob, lookup)?.state).toBe('done');
@@ -71,6 +77,7 @@ describe('the lookup of the process dispatcher', () => {
     expect(detail?.queue).toBeNull();
     expect(detail?.break_detection?.steps?.length).toBeGreaterThan(10);
     expect(lookup!.workerSlots()).toEqual({ slots: 1, in_use: 0, job_ids: [] });
+    expect(currentBreakPass()).toBeNull();
 
     await stopDispatcher();
     expect(dispatcherLookup()).toBeUndefined();

@@ -76,6 +76,11 @@ export class BreakDetectionQueue {
     return this.progress.viewOf(jobId, this.busy());
   }
 
+  /** The pass running now, or the queued one (the breaks page); null when there is none. */
+  currentPass(): BreakPassView | null {
+    return this.progress.current(this.busy());
+  }
+
   /** Resolves when no pass is running or pending. */
   async idle(): Promise<void> {
     while (this.running) await this.running;

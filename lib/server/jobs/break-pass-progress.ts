@@ -102,6 +102,19 @@ export class BreakPassProgress {
     this.pass = null;
   }
 
+  /**
+   * The pass running now, or else the earliest queued job's; null when none is running or queued
+   * (the breaks page: the breaks it shows are those of the last pass until this one is done).
+   */
+  current(runningJobs: boolean): BreakPassView | null {
+    if (this.pass) return this.viewOf(this.pass.jobIds[0], runningJobs);
+    let first: [string, number] | null = null;
+    for (const entry of this.queuedAt) if (first === null || entry[1] < first[1]) first = entry;
+    if (first === null) return null;
+    const view = this.viewOf(first[0], runningJobs)!;
+    return { ...view, job_ids: [...this.queuedAt.keys()] };
+  }
+
   /** null when the job is neither queued nor in the running pass. */
   viewOf(jobId: string, runningJobs: boolean): BreakPassView | null {
     const p = this.pass;

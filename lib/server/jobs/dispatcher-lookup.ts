@@ -16,6 +16,8 @@ export interface WorkerSlotsView {
 export interface DispatcherLookup {
   /** Where the pass over a job is; null when none is queued or running for it here. */
   breakPassOf(jobId: string): BreakPassView | null;
+  /** The pass running now, or the queued one; null when there is none. */
+  currentBreakPass(): BreakPassView | null;
   workerSlots(): WorkerSlotsView;
 }
 

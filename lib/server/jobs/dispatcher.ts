@@ -132,6 +132,11 @@ export class Dispatcher {
     return this.breakQueue.passProgressOf(jobId);
   }
 
+  /** The break-detection pass running or queued now (the breaks page); null when there is none. */
+  currentBreakPass(): BreakPassView | null {
+    return this.breakQueue.currentPass();
+  }
+
   /** The worker slots (WORKER_CONCURRENCY) and the jobs whose workers hold them now. */
   workerSlots(): WorkerSlotsView {
     let inUse = 0;
