@@ -6,9 +6,10 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from './temp-db';
+import { ROUTE_BASE, routeRequest } from '../support/route-request';
 
 type Handler = (req: Request, ctx: unknown) => Promise<Response>;
-const BASE = 'http://workbench.test';
+
 const SOH = '\x01';
 const FIX = Buffer.from(`8=FIX.4.4${SOH}9=5${SOH}35=0${SOH}34=1${SOH}10=000${SOH}\n`.repeat(20));
 
@@ -16,12 +17,7 @@ let login: Handler, logout: Handler, health: Handler, verify: Handler, uploads: 
 let closeDb: () => Promise<void>;
 let tempRoot = '';
 
-function req(pathAndQuery: string, init: RequestInit & { cookie?: string } = {}): Request {
-  const headers = new Headers(init.headers);
-  headers.set('host', 'workbench.test');
-  if (init.cookie) headers.set('cookie', init.cookie);
-  return new Request(`${BASE}${pathAndQuery}`, { ...init, headers, duplex: 'half' } as RequestInit);
-}
+const req = routeRequest;
 
 async function sessionOf(username: string): Promise<string> {
   const res = await login(req('/api/auth/login', { method: 'POST', body: JSON.stringify({ username, password: 'api-test-pw' }) }), {});
@@ -114,7 +110,7 @@ describe('HTTP API', () => {
         'auth.cross_origin',
       );
     }
-    const sameOrigin = await uploads(req('/api/uploads?kind=fix&filename=same.log', { method: 'POST', body: FIX, cookie, headers: { origin: BASE } }), {});
+    const sameOrigin = await uploads(req('/api/uploads?kind=fix&filename=same.log', { method: 'POST', body: FIX, cookie, headers: { origin: ROUTE_BASE } }), {});
     expect(sameOrigin.status).toBe(201);
   });
 

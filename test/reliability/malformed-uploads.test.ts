@@ -14,9 +14,9 @@ import { runPipeline, type RunResult } from '../../worker/run-pipeline';
 import { makeTempDir } from '../app/temp-db';
 import { sampleRss } from './load-harness';
 import { MALFORMED_CLASSES, malformedFiles, SUITE_LIMITS, type MalformedClass } from './malformed-files';
+import { routeRequest } from '../support/route-request';
 
 type Handler = (req: Request, ctx: unknown) => Promise<Response>;
-const BASE = 'http://workbench.test';
 const SEED = Number(process.env.MALFORMED_SEED ?? 20241126);
 /** Accepted files per class that also go through the pipeline (the rest only through the upload). */
 const PIPELINE_PER_CLASS = 2;
@@ -38,12 +38,7 @@ let tempRoot = '';
 let dataDir = '';
 let cookie = '';
 
-function req(pathAndQuery: string, init: RequestInit & { cookie?: string } = {}): Request {
-  const headers = new Headers(init.headers);
-  headers.set('host', 'workbench.test');
-  if (init.cookie) headers.set('cookie', init.cookie);
-  return new Request(`${BASE}${pathAndQuery}`, { ...init, headers, duplex: 'half' } as RequestInit);
-}
+const req = routeRequest;
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);

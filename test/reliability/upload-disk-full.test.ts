@@ -9,9 +9,9 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../app/temp-db';
+import { routeRequest } from '../support/route-request';
 
 type Handler = (req: Request, ctx: unknown) => Promise<Response>;
-const BASE = 'http://workbench.test';
 const SOH = '\x01';
 const FIX = Buffer.from(
   Array.from({ length: 4000 }, (_, i) => `8=FIX.4.4${SOH}9=5${SOH}35=0${SOH}34=${i + 1}${SOH}10=000${SOH}\n`).join(''),
@@ -25,12 +25,7 @@ let tempRoot = '';
 let dataDir = '';
 let cookie = '';
 
-function req(pathAndQuery: string, init: RequestInit & { cookie?: string } = {}): Request {
-  const headers = new Headers(init.headers);
-  headers.set('host', 'workbench.test');
-  if (init.cookie) headers.set('cookie', init.cookie);
-  return new Request(`${BASE}${pathAndQuery}`, { ...init, headers, duplex: 'half' } as RequestInit);
-}
+const req = routeRequest;
 
 beforeAll(async () => {
   tempRoot = makeTempDir('wb-upload-disk-');
