@@ -163,6 +163,7 @@ export class BreakDetectionQueue {
         this.onPass?.(jobIds, error);
       }
     } finally {
+      // Also when the loop stops on an unexpected error: no pass is shown running after it.
       this.progress.finished();
       this.running = null;
     }

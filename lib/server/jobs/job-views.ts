@@ -59,7 +59,6 @@ function recordedSteps(value: unknown): BreakPassStepView[] | null {
   return steps.length > 0 ? steps : null;
 }
 
-
 /** What a QUEUED job waits for. */
 export interface JobQueueView {
   /** Jobs the dispatcher claims before this one (created_at, id); null while it waits for its retry time. */
