@@ -1,5 +1,6 @@
 // Display helpers shared by the jobs pages (server and client components). Pure.
 import type { BreakPassView } from '../../lib/server/jobs/break-pass-progress';
+import type { JobPromotionView } from '../../lib/server/jobs/dispatcher-lookup';
 import type { JobQueueView } from '../../lib/server/jobs/job-views';
 
 export const FINAL_STATUSES = new Set(['SUCCESS', 'PARTIAL_SUCCESS', 'FAILED']);
@@ -33,6 +34,15 @@ export function describeQueue(q: JobQueueView): string {
     return `waits for a worker: ${inUse} of ${slots} in use (${running.length === 1 ? 'job' : 'jobs'} ${jobs})${ahead}`;
   }
   return `starts when claimed: ${plural(slots - inUse, 'worker slot', 'worker slots')} of ${slots} free${ahead}`;
+}
+
+/** A RUNNING job whose workers are done, in one line (the job page). */
+export function describePromotion(p: JobPromotionView): string {
+  const attempt = p.refusals > 0 && p.attempts !== null ? ` (attempt ${p.refusals + 1} of ${p.attempts})` : '';
+  if (p.phase === 'merging') return `workers done; merging the byte ranges (${formatDuration(p.elapsed_ms)})`;
+  if (p.phase === 'promoting') return `workers done; promoting: loading the rows into the warehouse${attempt} (${formatDuration(p.elapsed_ms)})`;
+  const tries = p.attempts !== null ? ` ${plural(p.refusals, 'time', 'times')} of at most ${p.attempts}` : '';
+  return `workers done; DuckDB refused the promotion memory${tries} (a break-detection pass may be holding it); it is tried again at ${formatTime(p.retry_at)} (UTC)`;
 }
 
 /** The jobs list's few words on a QUEUED job. */

@@ -105,6 +105,7 @@ export function JobsTable({ initial }: { initial: JobView[] }) {
                       />
                       <span className="muted">
                         {formatCount(j.progress.rows)} rows{j.progress.percent !== null ? ` · ${j.progress.percent} %` : ''}
+                        {j.promotion ? ` · ${j.promotion.phase === 'waiting_for_memory' ? 'promotion waits for memory' : j.promotion.phase}` : ''}
                       </span>
                     </>
                   ) : FINAL_STATUSES.has(j.status) ? (

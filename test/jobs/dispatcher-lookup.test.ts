@@ -56,8 +56,17 @@ describe('the lookup of the process dispatcher', () => {
       currentAtRelease = currentBreakPass();
     });
 
+    // Between its workers' exit and its release, the first job is shown being promoted.
+    const promotions: string[] = [];
+    const watch = setInterval(() => {
+      const p = dispatcherLookup()?.promotionOf(first);
+      if (p && promotions[promotions.length - 1] !== p.phase) promotions.push(p.phase);
+    }, 5);
     const done = (j: { metrics: Record<string, unknown> | null }) => typeof j.metrics?.breaks_detected_at === 'string';
     const firstJob = await waitForJob(db, first, done);
+    clearInterval(watch);
+    expect(promotions).toEqual(['promoting']);
+    expect(lookup!.promotionOf(first)).toBeNull();
     await waitForJob(db, second, done);
 
     expect(slotsAtSpawn).toEqual({ slots: 1, in_use: 1, job_ids: [first] });

@@ -10,6 +10,8 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isDbOutOfMemory } from '../../db/db-errors';
 import type { Dispatcher } from '../../lib/server/jobs/dispatcher';
 import { retryOnOutOfMemory } from '../../lib/server/jobs/retry-on-out-of-memory';
+import type { JobPromotionView } from '../../lib/server/jobs/dispatcher-lookup';
+import { describePromotion } from '../../app/jobs/job-format';
 import { duckDbOutOfMemoryError } from '../support/duckdb-out-of-memory';
 import { buildFixLog } from './fix-fixture';
 import { isFinal, nextRelease, openDispatcherEnv, uploadFile, waitForJob, type JobsEnv } from './job-harness';
@@ -58,7 +60,7 @@ describe('a promotion refused for memory every time', () => {
   it('is tried again after each pause, then the job is FAILED with promotion.out_of_memory and nothing loaded', async () => {
     process.env.WORKBENCH_DB_MEMORY = '24MB';
     try {
-      ({ env, dispatcher } = await openDispatcherEnv({ concurrency: 1, pollMs: 100, breakDetection: false, promotionMemoryPausesMs: [20, 20] }));
+      ({ env, dispatcher } = await openDispatcherEnv({ concurrency: 1, pollMs: 100, breakDetection: false, promotionMemoryPausesMs: [400, 400] }));
     } finally {
       delete process.env.WORKBENCH_DB_MEMORY;
     }
@@ -68,12 +70,27 @@ describe('a promotion refused for memory every time', () => {
       const released = nextRelease(dispatcher.events);
       await dispatcher.start();
       const upload = await uploadFile(env, buildFixLog({ orders: 3000 }), { kind: 'fix', filename: 'big-for-24mb.fix' });
-      const job = await waitForJob(env.db, upload.job_ids[0], isFinal, 60_000);
+      const jobId = upload.job_ids[0];
+      // While it waits, the job page shows the wait: the refusals so far and when it is tried again.
+      const seen: (JobPromotionView | null)[] = [];
+      const d = dispatcher;
+      const watch = setInterval(() => seen.push(d.promotionOf(jobId)), 20);
+      const job = await waitForJob(env.db, jobId, isFinal, 60_000);
+      clearInterval(watch);
       await released; // staging is discarded after the FAILED job's transaction
       expect(job.status).toBe('FAILED');
       expect(job.error_code).toBe('promotion.out_of_memory');
       expect(job.error_message).toContain('3 times');
       expect(logged.filter((l) => l.includes(`promotion of job ${job.id}: DuckDB refused it for memory`))).toHaveLength(2);
+      const waits = seen.filter((v) => v?.phase === 'waiting_for_memory');
+      expect(waits.map((v) => v!.refusals)).toContain(1);
+      expect(waits.map((v) => v!.refusals)).toContain(2);
+      expect(waits[0]).toMatchObject({ attempts: 3 });
+      expect(Date.parse(waits[0]!.retry_at!)).toBeGreaterThan(Date.parse(waits[0]!.since));
+      expect(describePromotion(waits[0]!)).toMatch(/^workers done; DuckDB refused the promotion memory 1 time of at most 3 \(a break-detection pass may be holding it\); it is tried again at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(UTC\)$/);
+      // Between the waits, the next attempt shows as promoting again.
+      expect(seen.some((v) => v?.phase === 'promoting' && v.refusals === 1)).toBe(true);
+      expect(d.promotionOf(jobId)).toBeNull();
       const tables = await env.db.all(`SELECT table_name FROM information_schema.tables WHERE table_name = 'fix_order_events'`);
       expect(tables).toEqual([]);
       expect(existsSync(path.join(env.dataDir, 'staging', job.id))).toBe(false);

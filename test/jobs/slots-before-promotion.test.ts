@@ -60,6 +60,9 @@ describe('worker slots and promotion', () => {
       // The merged layout (valid-000.parquet, valid-001.parquet) appears while the lock is held.
       const staging = stagingDirFor(env.dataDir, jobId);
       await until(() => filesUnder(staging).some((f) => path.basename(f) === 'valid-001.parquet'), 'the ranges merged', 30_000);
+      // Merged, its promotion waits for the lock: the job page shows it promoting, on no worker slot.
+      await until(() => dispatcher!.promotionOf(jobId)?.phase === 'promoting', 'the job shown promoting', 30_000);
+      expect(dispatcher.workerSlots()).toEqual({ slots: 2, in_use: 0, job_ids: [] });
     } finally {
       release();
       await held;

@@ -5,7 +5,7 @@
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import type { JobView } from '../../../lib/server/jobs/job-views';
-import { describeBreakPass, describeQueue, FINAL_STATUSES, formatBytes, formatCount, formatDuration, formatRate, statusClass } from '../job-format';
+import { describeBreakPass, describePromotion, describeQueue, FINAL_STATUSES, formatBytes, formatCount, formatDuration, formatRate, statusClass } from '../job-format';
 
 /** The steps of a break-detection pass: those done with their times, the one running, those to come. */
 interface PassStepsProps {
@@ -100,6 +100,11 @@ export function JobLiveStatus({ initial }: { initial: JobView }) {
           </span>
           <progress aria-label="Job progress" max={p.total_bytes || 1} value={Math.min(p.bytes, p.total_bytes || 1)} />
         </label>
+      )}
+      {job.status === 'RUNNING' && job.promotion && (
+        <p className={job.promotion.phase === 'waiting_for_memory' ? 'status-warn' : 'muted'} data-testid="job-promotion">
+          {describePromotion(job.promotion)}
+        </p>
       )}
       {job.status === 'QUEUED' && job.queue && (
         <p className="muted" data-testid="job-queue">

@@ -13,12 +13,31 @@ export interface WorkerSlotsView {
   job_ids: string[];
 }
 
+/**
+ * A RUNNING job whose workers are done: its byte ranges being merged, its rows being promoted,
+ * or its promotion refused memory by DuckDB and waiting to be tried again (a break-detection pass
+ * can hold DuckDB's memory for minutes at 10M messages).
+ */
+export interface JobPromotionView {
+  phase: 'merging' | 'promoting' | 'waiting_for_memory';
+  /** When the workers were done (merging) or the promotion began. */
+  since: string;
+  elapsed_ms: number;
+  /** Refusals for memory so far, and the attempts the promotion gets before the job is FAILED. */
+  refusals: number;
+  attempts: number | null;
+  /** waiting_for_memory: when it is tried again. */
+  retry_at: string | null;
+}
+
 export interface DispatcherLookup {
   /** Where the pass over a job is; null when none is queued or running for it here. */
   breakPassOf(jobId: string): BreakPassView | null;
   /** The pass running now, or the queued one; null when there is none. */
   currentBreakPass(): BreakPassView | null;
   workerSlots(): WorkerSlotsView;
+  /** null unless the job's workers are done and it is being merged or promoted here. */
+  promotionOf(jobId: string): JobPromotionView | null;
 }
 
 type GlobalWithLookup = typeof globalThis & { __workbenchDispatcherLookup?: DispatcherLookup };

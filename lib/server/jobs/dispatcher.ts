@@ -15,7 +15,7 @@ import { jobsAwaitingBreakDetection, jobsWithStatus, updateJobProgress } from '.
 import { workbenchRoot } from '../../parsers/logic-hash';
 import type { WorkerProgress } from '../../../worker/ipc-messages';
 import { BreakDetectionQueue } from './break-detection-queue';
-import { setDispatcherLookup, type WorkerSlotsView } from './dispatcher-lookup';
+import { setDispatcherLookup, type JobPromotionView, type WorkerSlotsView } from './dispatcher-lookup';
 import type { BreakPassView } from './break-pass-progress';
 import { claimNextJob, type ClaimedJob } from './claim-next-job';
 import { onJobsReady } from './dispatcher-signal';
@@ -113,6 +113,8 @@ export class Dispatcher {
   private readonly lastProgressWrite = new Map<string, number>();
   private readonly breakQueue: BreakDetectionQueue;
   private lastAwaitingCheck = 0;
+  /** Jobs whose workers are done, while they are merged and promoted (promotionOf). */
+  private readonly promoting = new Map<string, { phase: 'merging' | 'promoting'; since: number; refusals: number; attempts: number | null; retryAt: number | null }>();
 
   constructor(private readonly s: Settings) {
     this.breakQueue = new BreakDetectionQueue(
@@ -139,9 +141,24 @@ export class Dispatcher {
 
   /** The worker slots (WORKER_CONCURRENCY) and the jobs whose workers hold them now. */
   workerSlots(): WorkerSlotsView {
-    let inUse = 0;
-    for (const a of this.active.values()) inUse += a.slots;
-    return { slots: this.s.concurrency, in_use: inUse, job_ids: [...this.active.keys()] };
+    const holding = [...this.active].filter(([, a]) => a.slots > 0).map(([id]) => id);
+    return { slots: this.s.concurrency, in_use: this.usedSlots(), job_ids: holding };
+  }
+
+  /** A job whose workers are done, while it is merged and promoted here; null otherwise. */
+  promotionOf(jobId: string): JobPromotionView | null {
+    const p = this.promoting.get(jobId);
+    if (!p) return null;
+    const now = Date.now();
+    const waiting = p.retryAt !== null && now < p.retryAt;
+    return {
+      phase: waiting ? 'waiting_for_memory' : p.phase,
+      since: new Date(p.since).toISOString(),
+      elapsed_ms: now - p.since,
+      refusals: p.refusals,
+      attempts: p.attempts,
+      retry_at: waiting ? new Date(p.retryAt!).toISOString() : null,
+    };
   }
 
   /** Jobs with an attempt in progress in this process. */
@@ -312,7 +329,10 @@ export class Dispatcher {
           void this.s.db.transaction((tx) => setAttemptPid(tx, job.id, attempt, pid)).catch(() => undefined);
         },
         onProgress: (progress: WorkerProgress) => this.recordProgress(job.id, progress),
-        onWorkersExited: () => this.releaseSlots(job.id),
+        onWorkersExited: () => {
+          this.promoting.set(job.id, { phase: 'merging', since: Date.now(), refusals: 0, attempts: null, retryAt: null });
+          return this.releaseSlots(job.id);
+        },
       };
       outcome =
         ranges !== null
@@ -327,12 +347,28 @@ export class Dispatcher {
     }
     // Every worker of the attempt has exited (whatever the outcome): promotion needs no slot.
     await this.releaseSlots(job.id);
-    const released: Released = await releaseAttempt(
-      { db: this.s.db, dataDir: this.s.dataDir, retryBaseMs: this.s.retryBaseMs, promotionMemoryPausesMs: this.s.promotionMemoryPausesMs },
-      claimed,
-      outcome,
-      Date.now() - startedAt,
-    );
+    if (outcome.kind === 'result') this.promoting.set(job.id, { phase: 'promoting', since: Date.now(), refusals: 0, attempts: null, retryAt: null });
+    else this.promoting.delete(job.id);
+    let released: Released;
+    try {
+      released = await releaseAttempt(
+        {
+          db: this.s.db,
+          dataDir: this.s.dataDir,
+          retryBaseMs: this.s.retryBaseMs,
+          promotionMemoryPausesMs: this.s.promotionMemoryPausesMs,
+          onPromotionRefusedForMemory: ({ attempt, attempts, pauseMs }) => {
+            const p = this.promoting.get(job.id);
+            if (p) Object.assign(p, { refusals: attempt, attempts, retryAt: Date.now() + pauseMs });
+          },
+        },
+        claimed,
+        outcome,
+        Date.now() - startedAt,
+      );
+    } finally {
+      this.promoting.delete(job.id);
+    }
     if (released.promoted && this.s.breakDetection) this.breakQueue.schedule(job.id);
     this.events.emit('released', { jobId: job.id, attempt, status: released.status, error: released.error });
   }

@@ -6,7 +6,7 @@ import type { JobContractRef, JobRow, JobStatus } from '../../../db/jobs/job-row
 import { listJobOutputs, listJobOutputsOf, type StoredJobOutput } from '../../../db/jobs/promotion-queries';
 import { pipelineRefsOfJobs, type JobPipelineRef } from '../../../db/pipelines/job-pipeline-queries';
 import { contractOutputsOf } from './approved-contracts';
-import type { DispatcherLookup, WorkerSlotsView } from './dispatcher-lookup';
+import type { DispatcherLookup, JobPromotionView, WorkerSlotsView } from './dispatcher-lookup';
 import type { BreakPassStepView, BreakPassView } from './break-pass-progress';
 import { DETECTION_STEP_LABELS, isDetectionStep } from '../../breaks';
 import { findParser } from './parsers-for-upload';
@@ -85,6 +85,8 @@ export interface JobView {
   break_detection: BreakDetectionView | null;
   /** QUEUED only: what the job waits for. */
   queue: JobQueueView | null;
+  /** RUNNING, its workers done: merged, promoted, or waiting for memory to promote (this server's dispatcher). */
+  promotion: JobPromotionView | null;
   quarantine_pct: number | null;
   duration_ms: number | null;
   rows_per_sec: number | null;
@@ -187,6 +189,7 @@ function toView(job: JobRow, outputs: StoredJobOutput[] | undefined, pipeline: J
     metrics: job.metrics,
     break_detection: breakDetectionView(job, live.dispatcher),
     queue: queueView(job, live),
+    promotion: job.status === 'RUNNING' ? (live.dispatcher?.promotionOf(job.id) ?? null) : null,
     quarantine_pct: typeof m?.quarantine_pct === 'number' ? m.quarantine_pct : null,
     duration_ms: typeof m?.duration_ms === 'number' ? m.duration_ms : running ? ms(job.started_at, null) : null,
     rows_per_sec: typeof m?.rows_per_sec === 'number' ? m.rows_per_sec : running && job.progress ? Math.round(job.progress.rowsPerSec) : null,

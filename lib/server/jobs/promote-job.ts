@@ -60,6 +60,8 @@ export interface PromotionInput {
   durationMs: number;
   /** Pauses before each retry of a transaction DuckDB refused for memory (the dispatcher's setting, PROMOTION_OUT_OF_MEMORY_PAUSES_MS by default). */
   outOfMemoryPausesMs: readonly number[];
+  /** Told of each such refusal before its pause (the dispatcher shows the wait on the job page). */
+  onRefusedForMemory?: (refusal: { attempt: number; attempts: number; pauseMs: number }) => void;
 }
 
 export interface PromotionOutcome {
@@ -240,7 +242,7 @@ export async function recordFailedJob(p: PromotionInput, error: { code: string; 
       subject: `job:${job.id}`,
       details: { code: error.code, message: error.message, source_sha256: job.source_sha256, parser_id: job.parser_id },
     });
-  }), p.outOfMemoryPausesMs);
+  }), p.outOfMemoryPausesMs, p.onRefusedForMemory);
   await discardStaging(p.dataDir, job.id);
   return { status: 'FAILED', promoted: false, error };
 }
@@ -256,7 +258,7 @@ export async function promoteJob(p: PromotionInput): Promise<PromotionOutcome> {
   let outcome: PromotionOutcome;
   const pauses = p.outOfMemoryPausesMs;
   try {
-    outcome = await retryOnOutOfMemory(`promotion of job ${p.job.id}`, () => promoteOutputs(p), pauses);
+    outcome = await retryOnOutOfMemory(`promotion of job ${p.job.id}`, () => promoteOutputs(p), pauses, p.onRefusedForMemory);
   } catch (e) {
     if (e instanceof PromotionError && e.code === 'promotion.stale_attempt') throw e;
     // Reliability (helper C): an I/O failure (disk full while loading) gets its stable io.* code.

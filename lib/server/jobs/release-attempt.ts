@@ -6,7 +6,7 @@ import { abandonRunningJob, closeAttempt, failJob, requeueJob } from '../../../d
 import type { JobStatus } from '../../../db/jobs/job-row';
 import { appendAudit } from '../audit/append-audit';
 import type { ClaimedJob } from './claim-next-job';
-import { promoteJob } from './promote-job';
+import { promoteJob, type PromotionInput } from './promote-job';
 import { discardStaging } from './roll-forward-promotion';
 import type { AttemptOutcome } from './run-attempt';
 
@@ -17,6 +17,8 @@ export interface ReleaseContext {
   retryBaseMs: number;
   /** Pauses before each retry of a promotion DuckDB refused for memory (retry-on-out-of-memory.ts). */
   promotionMemoryPausesMs: readonly number[];
+  /** Told of each such refusal before its pause. */
+  onPromotionRefusedForMemory?: PromotionInput['onRefusedForMemory'];
 }
 
 export function retryDelayMs(retryBaseMs: number, failedAttempt: number): number {
@@ -36,7 +38,7 @@ export async function releaseAttempt(ctx: ReleaseContext, claimed: ClaimedJob, o
   if (outcome.kind === 'result') {
     const r = await promoteJob({
       db, dataDir, job, attempt, errorOutput: claimed.parser?.errorOutput ?? '', contracts: claimed.contracts,
-      result: outcome.result, durationMs, outOfMemoryPausesMs: ctx.promotionMemoryPausesMs,
+      result: outcome.result, durationMs, outOfMemoryPausesMs: ctx.promotionMemoryPausesMs, onRefusedForMemory: ctx.onPromotionRefusedForMemory,
     });
     return { status: r.status, error: r.error, promoted: r.promoted };
   }

@@ -14,7 +14,13 @@ export const PROMOTION_OUT_OF_MEMORY_PAUSES_MS: readonly number[] = [2_000, 5_00
  * Runs `fn`; while DuckDB refuses it for memory, waits the next pause and runs it again. Throws
  * the last refusal once the pauses are used up, and any other error at once.
  */
-export async function retryOnOutOfMemory<T>(what: string, fn: () => Promise<T>, pausesMs: readonly number[]): Promise<T> {
+export async function retryOnOutOfMemory<T>(
+  what: string,
+  fn: () => Promise<T>,
+  pausesMs: readonly number[],
+  /** Told of each refusal that is followed by a pause (the job page shows the wait). */
+  onRefused?: (refusal: { attempt: number; attempts: number; pauseMs: number }) => void,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
@@ -22,6 +28,7 @@ export async function retryOnOutOfMemory<T>(what: string, fn: () => Promise<T>, 
       if (!isDbOutOfMemory(e) || attempt > pausesMs.length) throw e;
       const pause = pausesMs[attempt - 1];
       console.error(`${what}: DuckDB refused it for memory (attempt ${attempt} of ${pausesMs.length + 1}); trying again in ${pause} ms`);
+      onRefused?.({ attempt, attempts: pausesMs.length + 1, pauseMs: pause });
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
