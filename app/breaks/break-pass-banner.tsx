@@ -1,13 +1,14 @@
 'use client';
-// While a break-detection pass runs or waits (minutes at 10M messages), the breaks page says so:
-// the breaks it lists are those of the last pass. Polls /api/breaks/pass every 3 s and reloads
+// While a break-detection pass runs or waits (minutes at 10M messages), the breaks page and the
+// order page say so: what they show is the last pass's. Polls /api/breaks/pass every 3 s and reloads
 // the page's data once the pass is over.
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import type { BreakPassView } from '../../lib/server/jobs/break-pass-progress';
 import { describeBreakPass } from '../jobs/job-format';
 
-export function BreakPassBanner({ initial }: { initial: BreakPassView | null }) {
+/** `shown`: what the page lists that the pass recomputes (the breaks; an order's chains and breaks). */
+export function BreakPassBanner({ initial, shown = 'The breaks below are' }: { initial: BreakPassView | null; shown?: string }) {
   const [pass, setPass] = useState<BreakPassView | null>(initial);
   const router = useRouter();
 
@@ -44,7 +45,7 @@ export function BreakPassBanner({ initial }: { initial: BreakPassView | null }) 
           <a href={`/jobs/${encodeURIComponent(id)}`}>job {id.slice(0, 8)}</a>
         </span>
       ))}
-      ): {describeBreakPass(pass)}. The breaks below are those of the last pass; this page reloads when it is done.
+      ): {describeBreakPass(pass)}. {shown} those of the last pass; this page reloads when it is done.
     </p>
   );
 }

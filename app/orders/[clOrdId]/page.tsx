@@ -4,6 +4,8 @@
 // message's raw bytes field by field with its lineage, and the fills with their confirmations.
 import { requirePageUser } from '../../../lib/server/auth/current-user';
 import { breakAssignees } from '../../../lib/server/breaks/break-browser-service';
+import { currentBreakPass } from '../../../lib/server/breaks/break-pass-status';
+import { BreakPassBanner } from '../../breaks/break-pass-banner';
 import { orderPageView } from '../../../lib/server/breaks/order-page-service';
 import { hasPermission } from '../../../lib/server/permissions';
 import { BreakActions } from './break-actions';
@@ -35,12 +37,14 @@ export default async function OrderPage({ params }: Props) {
     clOrdId.length > 0 && clOrdId.length <= 128 ? orderPageView(clOrdId) : Promise.resolve(null),
     canWrite ? breakAssignees() : Promise.resolve([] as string[]),
   ]);
+  const pass = currentBreakPass();
   if (!view || view.chains.length === 0) {
     return (
       <>
         <h1>
           Order <span className="mono">{clOrdId}</span>
         </h1>
+        <BreakPassBanner key={pass ? 'pass' : 'none'} initial={pass} shown="The orders found here are" />
         <p className="muted">No order has this ClOrdID. Search the breaks by prefix on the <a href="/breaks">break browser</a>.</p>
       </>
     );
@@ -50,6 +54,7 @@ export default async function OrderPage({ params }: Props) {
       <h1>
         Order <span className="mono">{view.cl_ord_id}</span>
       </h1>
+      <BreakPassBanner key={pass ? 'pass' : 'none'} initial={pass} shown="The chains, messages and breaks below are" />
       <p>
         <a href={`/breaks?cl_ord_id=${encodeURIComponent(view.cl_ord_id)}`}>Breaks of this order in the browser</a>
       </p>
