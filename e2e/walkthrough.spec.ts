@@ -171,6 +171,11 @@ test('walkthrough: upload, quarantine, breaks, drill-down, contract amendment, r
     )
     .toEqual({ missing: [], extra: [] });
 
+  // The analyst may open the breaks from the job page (an ops user sees no such link: upload.spec.ts).
+  await analyst.goto(`/jobs/${fixJob}`);
+  await expect(analyst.getByTestId('job-breaks').getByRole('link', { name: 'Open the breaks' })).toHaveAttribute('href', '/breaks');
+  await analyst.goto('/breaks');
+
   // 4. The analyst searches the ClOrdID with the overfill.
   await analyst.reload();
   const filters = analyst.getByRole('search', { name: 'Break filters' });

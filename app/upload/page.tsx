@@ -9,7 +9,7 @@ export default async function UploadPage() {
   return (
     <>
       <h1>Upload</h1>
-      <UploadForm maxBytes={uploadLimits().maxBytes} canOverride={hasPermission(user, 'quarantine.override')} />
+      <UploadForm maxBytes={uploadLimits().maxBytes} canOverride={hasPermission(user, 'quarantine.override')} canReadBreaks={hasPermission(user, 'breaks.read')} />
     </>
   );
 }

@@ -3,8 +3,9 @@
 // progress events), then each job it started is polled until it finishes.
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { overrideQuery, UploadOverrideFields } from '../quarantine/settings/upload-override-fields'; // G (issue 6)
+import type { BreakPassView } from '../../lib/server/jobs/break-pass-progress';
 import type { JobQueueView } from '../../lib/server/jobs/job-views';
-import { describeQueue } from '../jobs/job-format';
+import { describeBreakPass, describeQueue, formatDuration } from '../jobs/job-format';
 
 type Kind = 'fix' | 'confirmations';
 
@@ -14,6 +15,13 @@ interface JobView {
   progress?: { bytes?: number; totalBytes?: number; total_bytes?: number; rows?: number; rowsPerSec?: number; rows_per_sec?: number } | null;
   error?: { code?: string; message?: string } | string | null;
   queue?: JobQueueView | null;
+  break_detection?: { state: string; ms: number | null; error: string | null; pass?: BreakPassView | null } | null;
+}
+
+/** Still worth polling: not final (nor waiting for a contract), or its break-detection pass queued or running here. */
+function pending(v: JobView): boolean {
+  if (!FINAL.has(v.status) && v.status !== 'AWAITING_CONTRACT') return true;
+  return v.break_detection?.state === 'waiting' && !!v.break_detection.pass;
 }
 
 const FINAL = new Set(['SUCCESS', 'PARTIAL_SUCCESS', 'FAILED']);
@@ -32,7 +40,7 @@ function formatBytes(n: number): string {
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
 }
 
-export function UploadForm({ maxBytes, canOverride = false }: { maxBytes: number; canOverride?: boolean }) {
+export function UploadForm({ maxBytes, canOverride = false, canReadBreaks = false }: { maxBytes: number; canOverride?: boolean; canReadBreaks?: boolean }) {
   const [file, setFile] = useState<File | null>(null);
   const [kind, setKind] = useState<Kind>('fix');
   const [dragging, setDragging] = useState(false);
@@ -97,7 +105,8 @@ export function UploadForm({ maxBytes, canOverride = false }: { maxBytes: number
     xhr.send(file);
   }
 
-  // Poll each job until it reaches a final status (or waits for a contract).
+  // Poll each job until it reaches a final status (or waits for a contract), then, every 2 s,
+  // until its break-detection pass is done.
   useEffect(() => {
     if (!result || result.job_ids.length === 0) return;
     let stopped = false;
@@ -112,8 +121,8 @@ export function UploadForm({ maxBytes, canOverride = false }: { maxBytes: number
       );
       if (stopped) return;
       setJobs(Object.fromEntries(views.map((v) => [v.id, v])));
-      const done = views.every((v) => FINAL.has(v.status) || v.status === 'AWAITING_CONTRACT');
-      if (!done) timer = setTimeout(poll, 1000);
+      const running = views.some((v) => !FINAL.has(v.status) && v.status !== 'AWAITING_CONTRACT');
+      if (running || views.some(pending)) timer = setTimeout(poll, running ? 1000 : 2000);
     }
     void poll();
     return () => {
@@ -188,7 +197,7 @@ export function UploadForm({ maxBytes, canOverride = false }: { maxBytes: number
             {result.duplicate_of ? ' (same bytes as an earlier upload: its jobs are shown)' : ''}.
           </p>
           {result.job_ids.map((id) => (
-            <JobProgressView key={id} id={id} job={jobs[id]} />
+            <JobProgressView key={id} id={id} job={jobs[id]} canReadBreaks={canReadBreaks} />
           ))}
         </div>
       )}
@@ -196,7 +205,8 @@ export function UploadForm({ maxBytes, canOverride = false }: { maxBytes: number
   );
 }
 
-function JobProgressView({ id, job }: { id: string; job: JobView | undefined }) {
+function JobProgressView({ id, job, canReadBreaks }: { id: string; job: JobView | undefined; canReadBreaks: boolean }) {
+  const b = job?.break_detection ?? null;
   const status = job?.status ?? 'QUEUED';
   const p = job?.progress ?? null;
   const total = p ? (p.totalBytes ?? p.total_bytes ?? 0) : 0;
@@ -222,6 +232,23 @@ function JobProgressView({ id, job }: { id: string; job: JobView | undefined }) 
         )}
       </label>
       {status === 'QUEUED' && job?.queue && <p className="muted">Queued: {describeQueue(job.queue)}</p>}
+      {b && (
+        <p className={b.state === 'failed' ? 'error' : 'muted'} data-testid="upload-job-breaks">
+          {b.state === 'waiting' && <>Breaks: detecting{b.pass ? `, ${describeBreakPass(b.pass)}` : ''}</>}
+          {b.state === 'done' && (
+            <>
+              Breaks detected{b.ms !== null ? ` in ${formatDuration(b.ms)}` : ''}
+              {canReadBreaks && (
+                <>
+                  {' '}
+                  · <a href="/breaks">Open the breaks</a>
+                </>
+              )}
+            </>
+          )}
+          {b.state === 'failed' && <>Break detection failed ({b.error}); the job page has the details.</>}
+        </p>
+      )}
       {status === 'AWAITING_CONTRACT' && <p className="muted">Waiting for an approved contract for one of its outputs.</p>}
       {errorText && <p className="error">{errorText}</p>}
     </div>

@@ -39,7 +39,8 @@ function PassSteps(props: PassStepsProps) {
   );
 }
 
-export function JobLiveStatus({ initial }: { initial: JobView }) {
+/** canReadBreaks: the user may open the breaks (an ops user may not: no link to a page that refuses them). */
+export function JobLiveStatus({ initial, canReadBreaks }: { initial: JobView; canReadBreaks: boolean }) {
   const [job, setJob] = useState<JobView>(initial);
   const router = useRouter();
 
@@ -128,7 +129,13 @@ export function JobLiveStatus({ initial }: { initial: JobView }) {
           )}
           {b.state === 'done' && (
             <>
-              Breaks detected{b.ms !== null && <span className="muted"> in {formatDuration(b.ms)}</span>} · <a href="/breaks">Open the breaks</a>
+              Breaks detected{b.ms !== null && <span className="muted"> in {formatDuration(b.ms)}</span>}
+              {canReadBreaks && (
+                <>
+                  {' '}
+                  · <a href="/breaks">Open the breaks</a>
+                </>
+              )}
             </>
           )}
           {b.state === 'failed' && (

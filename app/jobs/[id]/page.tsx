@@ -52,7 +52,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
       <h1>
         Job <span className="mono">{job.id}</span>
       </h1>
-      <JobLiveStatus key={job.status} initial={job} />
+      <JobLiveStatus key={job.status} initial={job} canReadBreaks={hasPermission(user, 'breaks.read')} />
 
       <h2>Outputs</h2>
       <table aria-label="Outputs">
