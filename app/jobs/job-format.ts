@@ -21,6 +21,22 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(total / 60)} min ${total % 60} s`;
 }
 
+/**
+ * How soon a live list should read a job again: 1 s while it is queued or running, 2 s while its
+ * break-detection pass is queued or running in this server (the pass holds the database); null
+ * when nothing more will change for it here.
+ */
+export function jobPollMs(j: { status: string; break_detection?: { state: string; pass?: unknown } | null }): number | null {
+  if (!FINAL_STATUSES.has(j.status) && j.status !== 'AWAITING_CONTRACT') return 1000;
+  return j.break_detection?.state === 'waiting' && j.break_detection.pass ? 2000 : null;
+}
+
+/** The soonest of the jobs' polls (jobPollMs); null when none needs one. */
+export function soonestPollMs(jobs: readonly Parameters<typeof jobPollMs>[0][]): number | null {
+  const due = jobs.map(jobPollMs).filter((ms): ms is number => ms !== null);
+  return due.length > 0 ? Math.min(...due) : null;
+}
+
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
 /** What a QUEUED job waits for, in one line (the job page). */

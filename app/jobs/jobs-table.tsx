@@ -5,7 +5,7 @@
 // finished job's pass is.
 import { useEffect, useState } from 'react';
 import type { JobView } from '../../lib/server/jobs/job-views';
-import { breakDetectionBrief, FINAL_STATUSES, queueBrief, formatCount, formatDuration, formatPct, formatRate, formatTime, statusClass } from './job-format';
+import { breakDetectionBrief, FINAL_STATUSES, queueBrief, soonestPollMs, formatCount, formatDuration, formatPct, formatRate, formatTime, statusClass } from './job-format';
 
 export function JobsTable({ initial }: { initial: JobView[] }) {
   const [jobs, setJobs] = useState<JobView[]>(initial);
@@ -14,10 +14,8 @@ export function JobsTable({ initial }: { initial: JobView[] }) {
   useEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const running = (j: JobView) => !FINAL_STATUSES.has(j.status) && j.status !== 'AWAITING_CONTRACT';
-    // A pass this server is running or has queued (pass set): every 2 s, as the job page does.
-    const detecting = (j: JobView) => j.break_detection?.state === 'waiting' && !!j.break_detection.pass;
-    const interval = (list: JobView[]) => (list.some(running) ? 1000 : list.some(detecting) ? 2000 : 5000);
+    // Every 5 s when no job needs a sooner read, to pick up new uploads.
+    const interval = (list: JobView[]) => soonestPollMs(list) ?? 5000;
     let next = interval(jobs);
     async function poll() {
       try {

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { overrideQuery, UploadOverrideFields } from '../quarantine/settings/upload-override-fields'; // G (issue 6)
 import type { BreakPassView } from '../../lib/server/jobs/break-pass-progress';
 import type { JobQueueView } from '../../lib/server/jobs/job-views';
-import { describeBreakPass, describeQueue, formatDuration } from '../jobs/job-format';
+import { describeBreakPass, describeQueue, FINAL_STATUSES, formatDuration, soonestPollMs } from '../jobs/job-format';
 
 type Kind = 'fix' | 'confirmations';
 
@@ -18,13 +18,6 @@ interface JobView {
   break_detection?: { state: string; ms: number | null; error: string | null; pass?: BreakPassView | null } | null;
 }
 
-/** Still worth polling: not final (nor waiting for a contract), or its break-detection pass queued or running here. */
-function pending(v: JobView): boolean {
-  if (!FINAL.has(v.status) && v.status !== 'AWAITING_CONTRACT') return true;
-  return v.break_detection?.state === 'waiting' && !!v.break_detection.pass;
-}
-
-const FINAL = new Set(['SUCCESS', 'PARTIAL_SUCCESS', 'FAILED']);
 
 function guessKind(name: string): Kind | null {
   const n = name.toLowerCase().replace(/\.gz$/, '');
@@ -121,8 +114,8 @@ export function UploadForm({ maxBytes, canOverride = false, canReadBreaks = fals
       );
       if (stopped) return;
       setJobs(Object.fromEntries(views.map((v) => [v.id, v])));
-      const running = views.some((v) => !FINAL.has(v.status) && v.status !== 'AWAITING_CONTRACT');
-      if (running || views.some(pending)) timer = setTimeout(poll, running ? 1000 : 2000);
+      const next = soonestPollMs(views);
+      if (next !== null) timer = setTimeout(poll, next);
     }
     void poll();
     return () => {
@@ -210,7 +203,7 @@ function JobProgressView({ id, job, canReadBreaks }: { id: string; job: JobView 
   const status = job?.status ?? 'QUEUED';
   const p = job?.progress ?? null;
   const total = p ? (p.totalBytes ?? p.total_bytes ?? 0) : 0;
-  const final = FINAL.has(status);
+  const final = FINAL_STATUSES.has(status);
   const errorText = job?.error ? (typeof job.error === 'string' ? job.error : `${job.error.message ?? ''} (${job.error.code ?? ''})`) : null;
   return (
     <div style={{ marginTop: '0.75rem' }}>

@@ -9,7 +9,7 @@ import { DETECTION_STEP_LABELS, DETECTION_STEPS, detectionPlan, type DetectionSt
 import { BreakDetectionQueue } from '../../lib/server/jobs/break-detection-queue';
 import { BreakPassProgress, type BreakPassView } from '../../lib/server/jobs/break-pass-progress';
 import { breakDetectionView } from '../../lib/server/jobs/job-views';
-import { breakDetectionBrief, describeBreakPass, formatDuration } from '../../app/jobs/job-format';
+import { breakDetectionBrief, describeBreakPass, formatDuration, jobPollMs, soonestPollMs } from '../../app/jobs/job-format';
 import { duckDbOutOfMemoryError } from '../support/duckdb-out-of-memory';
 import { confirmationRows, FixScenario, insertRows, useTempDb } from './fix-scenario';
 
@@ -276,5 +276,21 @@ describe('durations on the job page', () => {
     expect(formatDuration(59_940)).toBe('59.9 s');
     expect(formatDuration(61_400)).toBe('1 min 1 s');
     expect(formatDuration(12.6)).toBe('13 ms');
+  });
+});
+
+describe('how often the live job lists read a job', () => {
+  it('every second while it runs, every 2 s while its pass is queued or running here, then not at all', () => {
+    const pass = { phase: 'running' };
+    expect(jobPollMs({ status: 'RUNNING' })).toBe(1000);
+    expect(jobPollMs({ status: 'QUEUED' })).toBe(1000);
+    expect(jobPollMs({ status: 'AWAITING_CONTRACT' })).toBeNull();
+    expect(jobPollMs({ status: 'PARTIAL_SUCCESS', break_detection: { state: 'waiting', pass } })).toBe(2000);
+    // Waiting for a pass this server does not run: nothing here will change it.
+    expect(jobPollMs({ status: 'SUCCESS', break_detection: { state: 'waiting', pass: null } })).toBeNull();
+    expect(jobPollMs({ status: 'SUCCESS', break_detection: { state: 'done' } })).toBeNull();
+    expect(soonestPollMs([{ status: 'SUCCESS', break_detection: { state: 'waiting', pass } }, { status: 'RUNNING' }])).toBe(1000);
+    expect(soonestPollMs([{ status: 'SUCCESS', break_detection: { state: 'waiting', pass } }, { status: 'FAILED' }])).toBe(2000);
+    expect(soonestPollMs([{ status: 'FAILED' }])).toBeNull();
   });
 });
