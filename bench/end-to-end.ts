@@ -99,6 +99,12 @@ export interface BenchEndToEndResult {
    */
   page_cache_at_latency: { dirty_mb: number; writeback_mb: number } | null;
   /**
+   * Every break downloaded as the breaks page's export (GET /api/breaks/export, CSV and Parquet),
+   * after the latency rounds and after the peak RSS figures were read. `csv_rows`: the file's
+   * lines less the header (a break's details hold no line break).
+   */
+  breaks_export: { csv_s: number; csv_mb: number; csv_rows: number; parquet_s: number; parquet_mb: number } | null;
+  /**
    * What the server read from storage (/proc/<pid>/io read_bytes: reads the page cache could not
    * serve), MB, during each round of breaks-page and drill-down requests: a first round that
    * reads from disk where the second does not finds the database's pages evicted by the pass.
@@ -259,6 +265,20 @@ export class Client {
     const app = metrics.get('app');
     metrics.delete('app');
     return { body, server: app === undefined ? null : { app, parts: Object.fromEntries(metrics) } };
+  }
+
+  /** Downloads p whole (counting its bytes and lines); resolves with them and the seconds it took. */
+  async download(p: string): Promise<{ bytes: number; lines: number; seconds: number }> {
+    const t = performance.now();
+    const res = await fetch(`${this.base}${p}`, { headers: { cookie: this.cookie } });
+    if (!res.ok || !res.body) throw new HttpError(`GET ${p}: ${res.status} ${(await res.text()).slice(0, 300)}`, res.status);
+    let bytes = 0;
+    let lines = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      bytes += chunk.byteLength;
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+    }
+    return { bytes, lines, seconds: (performance.now() - t) / 1000 };
   }
 
   /** One refused upload (an empty body: 400 upload.empty, nothing stored, no job) to load the route. */
@@ -434,6 +454,17 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
 
     const serverPeak = peakRssMb(server.pid);
     const sampled = sampler.stop();
+    let breaksExport: BenchEndToEndResult['breaks_export'] = null;
+    try {
+      const csv = await client.download('/api/breaks/export?format=csv');
+      const parquet = await client.download('/api/breaks/export?format=parquet');
+      const mb = (b: number) => Math.round(b / 1e5) / 10;
+      const s2 = (x: number) => Math.round(x * 100) / 100;
+      breaksExport = { csv_s: s2(csv.seconds), csv_mb: mb(csv.bytes), csv_rows: csv.lines - 1, parquet_s: s2(parquet.seconds), parquet_mb: mb(parquet.bytes) };
+      log(`breaks export: CSV ${breaksExport.csv_rows} rows, ${breaksExport.csv_mb} MB in ${breaksExport.csv_s} s; Parquet ${breaksExport.parquet_mb} MB in ${breaksExport.parquet_s} s`);
+    } catch (e) {
+      log(`breaks export not measured: ${(e as Error).message}`);
+    }
     const ratio = endToEndRate / (ceilingRate * workers);
     const result: BenchEndToEndResult = {
       messages,
@@ -469,6 +500,7 @@ export async function benchEndToEnd(opts: BenchEndToEndOptions): Promise<BenchEn
       breaks_page_p95_ms: breaksPage?.p95_ms ?? null,
       drilldown_p95_ms: drilldown?.p95_ms ?? null,
       page_cache_at_latency: pageCache,
+      breaks_export: breaksExport,
       server_storage_read_mb: storageRead,
       peak_rss_mb: { server: serverPeak, workers: workerPeaks, sampled },
       duckdb_allocator_conf: process.env.DUCKDB_JE_MALLOC_CONF ?? null,

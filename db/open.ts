@@ -26,7 +26,19 @@ export interface Db {
    * Inside a transaction, fn runs in it.
    */
   exclusive<T>(fn: (held: Db) => Promise<T>): Promise<T>;
+  /**
+   * The rows of one query, a chunk at a time (about STREAM_CHUNK_ROWS each, the same values as
+   * all()), read from one snapshot: writes committed while the caller reads do not show, so a
+   * long read (an export) is never half one state and half another, as separate page queries
+   * would be. Outside a transaction the query runs on a connection of its own, held until the
+   * iteration ends or is left (return/throw); inside one, the rows are read whole first (a
+   * pending result would be cut off by the transaction's next statement).
+   */
+  stream<T = Record<string, unknown>>(sql: string, params?: unknown[]): AsyncGenerator<T[], void, undefined>;
 }
+
+/** Rows per chunk a stream hands over (DuckDB produces vectors of 2,048 rows). */
+export const STREAM_CHUNK_ROWS = 2048;
 
 export type OpenDb = Db & { close(): Promise<void> };
 
@@ -217,6 +229,31 @@ class InstanceDb implements OpenDb {
     await this.withConnection((c) => execute(c, sql, params, { reusePrepared: true }));
   }
 
+  async *stream<T = Record<string, unknown>>(sql: string, params?: unknown[]): AsyncGenerator<T[], void, undefined> {
+    const scope = this.ambient();
+    if (scope) {
+      yield* scope.stream<T>(sql, params);
+      return;
+    }
+    if (this.closed) throw new Error('db.closed: the database is closed');
+    const conn = this.idle.pop() ?? (await this.instance.connect());
+    let finished = false;
+    try {
+      const result = params && params.length > 0 ? await conn.stream(sql, toDuckDBValues(params)) : await conn.stream(sql);
+      const tz = tzColumnsOf(result.deduplicatedColumnNames(), result.columnTypes());
+      for await (const rows of result.yieldRowObjectJson()) {
+        if (rows.length === 0) continue;
+        yield isoTimestamps(rows as Record<string, unknown>[], tz) as T[];
+      }
+      finished = true;
+    } finally {
+      // Left early (the reader went away) or failed: the connection may still hold a pending
+      // result or an aborted transaction; it is closed instead of going back to the pool.
+      if (finished && !this.closed && this.idle.length < 4) this.idle.push(conn);
+      else conn.closeSync();
+    }
+  }
+
   async transaction<T>(fn: (tx: Db) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
     // Inside a transaction: part of it. Inside exclusive(): BEGIN on the held connection.
     const scope = this.ambient();
@@ -316,6 +353,7 @@ function connectionDb(conn: DuckDBConnection, owner: InstanceDb, hook: AuditHook
   const tx: Db = {
     all: <T>(sql: string, params?: unknown[]) => queryRows<T>(conn, sql, params),
     run: (sql: string, params?: unknown[]) => execute(conn, sql, params),
+    stream: <T>(sql: string, params?: unknown[]) => chunksOf(queryRows<T>(conn, sql, params)),
     // Already inside: a nested transaction is part of this one (DuckDB has no savepoints).
     transaction: <T>(fn: (inner: Db) => Promise<T>) => txScope.run({ owner, tx }, () => fn(tx)),
     exclusive: <T>(fn: (inner: Db) => Promise<T>) => txScope.run({ owner, tx }, () => fn(tx)),
@@ -332,6 +370,7 @@ function heldConnectionDb(conn: DuckDBConnection, owner: InstanceDb): Db {
   const held: Db = {
     all: <T>(sql: string, params?: unknown[]) => queryRows<T>(conn, sql, params),
     run: (sql: string, params?: unknown[]) => execute(conn, sql, params),
+    stream: <T>(sql: string, params?: unknown[]) => chunksOf(queryRows<T>(conn, sql, params)),
     transaction: <T>(fn: (tx: Db) => Promise<T>) => {
       // Called again from inside the transaction it opened: part of it (a second BEGIN would fail).
       const scope = txScope.getStore();
@@ -365,20 +404,29 @@ async function queryRows<T>(conn: DuckDBConnection, sql: string, params?: unknow
   const reader = await readAll(conn, sql, params, opts);
   // JSON conversion keeps DECIMAL, BIGINT and HUGEINT as exact strings (the JS conversion makes numbers).
   const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
-  const names = reader.columnNames();
-  const tzColumns = reader
-    .columnTypes()
-    .map((t, i) => (t.typeId === DuckDBTypeId.TIMESTAMP_TZ ? names[i] : null))
-    .filter((n): n is string => n !== null);
-  if (tzColumns.length > 0) {
-    for (const row of rows) {
-      for (const name of tzColumns) {
-        const v = row[name];
-        if (typeof v === 'string') row[name] = isoFromDuckDBTimestampTz(v);
-      }
+  return isoTimestamps(rows, tzColumnsOf(reader.columnNames(), reader.columnTypes())) as T[];
+}
+
+function tzColumnsOf(names: readonly string[], types: readonly { typeId: DuckDBTypeId }[]): string[] {
+  return names.filter((_, i) => types[i].typeId === DuckDBTypeId.TIMESTAMP_TZ);
+}
+
+/** TIMESTAMPTZ cells as ISO strings (in place). */
+function isoTimestamps(rows: Record<string, unknown>[], tzColumns: readonly string[]): Record<string, unknown>[] {
+  if (tzColumns.length === 0) return rows;
+  for (const row of rows) {
+    for (const name of tzColumns) {
+      const v = row[name];
+      if (typeof v === 'string') row[name] = isoFromDuckDBTimestampTz(v);
     }
   }
-  return rows as T[];
+  return rows;
+}
+
+/** Rows read whole, handed over in chunks of STREAM_CHUNK_ROWS (Db.stream inside a transaction). */
+export async function* chunksOf<T>(rows: Promise<T[]>): AsyncGenerator<T[], void, undefined> {
+  const all = await rows;
+  for (let i = 0; i < all.length; i += STREAM_CHUNK_ROWS) yield all.slice(i, i + STREAM_CHUNK_ROWS);
 }
 
 /** '2024-01-02 03:04:05.123456+00' → '2024-01-02T03:04:05.123456Z' (other offsets kept as ±hh:mm). */

@@ -102,6 +102,19 @@ export async function browseBreaks(
   };
 }
 
+/**
+ * Every break of the filtered set in the browser's order, a chunk at a time, from one snapshot
+ * (Db.stream): the export. Reading it as keyset pages instead cost a sort of the whole set per
+ * thousand rows (17 s for 172,546 breaks at 10M messages), and a pass committed between two
+ * pages made the file half one pass and half the next.
+ */
+export async function* streamBreaks(db: Db, q: { filters: BreakFilters; sort: BreakSort }): AsyncGenerator<BreakListItem[], void, undefined> {
+  const s = BREAK_SORTS[q.sort.column];
+  const w = whereOf(q.filters, true);
+  const sql = `SELECT ${COLUMNS} FROM breaks ${w.sql} ORDER BY ${s.expr} ${q.sort.desc ? 'DESC' : 'ASC'}, break_id ASC`;
+  for await (const rows of db.stream<Record<string, unknown>>(sql, w.params)) yield rows.map(toItem);
+}
+
 function toItem(r: Record<string, unknown>): BreakListItem {
   const { sort_key: _key, ...rest } = r;
   return {

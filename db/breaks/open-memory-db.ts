@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { isoFromDuckDBTimestampTz, type Db } from '../open';
+import { chunksOf, isoFromDuckDBTimestampTz, type Db } from '../open';
 
 // An in-memory DuckDB behind the Db interface, for `workbench breaks` (no server, no file).
 // One connection, statements serialised: temp tables and transactions see each other, and the
@@ -56,6 +56,8 @@ export async function openMemoryDb(): Promise<MemoryDb> {
   const direct: Db = {
     all: <T>(sql: string, params?: unknown[]) => (held ? queryRows<T>(conn, sql, params) : serial(() => queryRows<T>(conn, sql, params))),
     run: (sql: string, params?: unknown[]) => (held ? execute(conn, sql, params) : serial(() => execute(conn, sql, params))),
+    // One connection: the rows are read whole, then handed over in chunks.
+    stream: <T>(sql: string, params?: unknown[]) => chunksOf(direct.all<T>(sql, params)),
     transaction: <T>(fn: (tx: Db) => Promise<T>): Promise<T> => {
       if (inTransaction) return fn(direct);
       // Inside exclusive(): BEGIN on the held connection.

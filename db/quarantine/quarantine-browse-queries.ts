@@ -68,6 +68,20 @@ export async function browseQuarantineRows(
   after: BrowseAfter | null,
   limit: number,
 ): Promise<Record<string, unknown>[]> {
+  return db.all(...(await matchingRowsQuery(db, output, f, after, limit)));
+}
+
+/**
+ * Every row matching the filters (at most `limit`), in the browser's order, a chunk at a time
+ * from one snapshot (Db.stream): the export. Keyset pages would each sort the matching rows
+ * again, and a replay or a promotion between two pages would make the file half one state
+ * and half the next.
+ */
+export async function* streamQuarantineRows(db: Db, output: string, f: BrowseFilterValues, limit: number): AsyncGenerator<Record<string, unknown>[], void, undefined> {
+  yield* db.stream(...(await matchingRowsQuery(db, output, f, null, limit)));
+}
+
+async function matchingRowsQuery(db: Db, output: string, f: BrowseFilterValues, after: BrowseAfter | null, limit: number): Promise<[string, unknown[]]> {
   const withReplays = await hasReplayTable(db);
   const where: string[] = [];
   const params: Record<string, unknown> = { output };
@@ -110,7 +124,7 @@ export async function browseQuarantineRows(
     ORDER BY epoch_us(j.created_at) DESC, q._cf_job_id DESC, q._q_row
     LIMIT $limit`;
   params.limit = limit;
-  return db.all(...positional(sql, params));
+  return positional(sql, params);
 }
 
 /** One quarantined row by its stable key, or null. */

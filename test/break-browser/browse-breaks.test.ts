@@ -99,6 +99,20 @@ describe('exports of the filtered set', () => {
     expect(text).toMatch(/,-50\.0000000000,/);
   });
 
+  for (const column of SORTS) {
+    for (const desc of [false, true]) {
+      it(`lists CSV rows in the browser's order, sorted on ${column} ${desc ? 'desc' : 'asc'} (ties, nulls), filters applied`, async () => {
+        const dir = desc ? 'desc' : 'asc';
+        for (const filters of [{}, { status: 'open' }]) {
+          const stream = await exportBreaksCsv(parseBreakBrowserQuery({ sort: column, dir, ...filters }), db);
+          const ids = (await new Response(stream).text()).trimEnd().split('\r\n').slice(1).map((l) => l.split(',')[0]);
+          const browsed = await browseBreaks(db, { filters: 'status' in filters ? { statuses: ['open'] } : {}, sort: { column, desc }, limit: 100 });
+          expect(ids).toEqual(browsed.items.map((b) => b.break_id));
+        }
+      });
+    }
+  }
+
   it('writes Parquet with the filtered rows', async () => {
     const file = await exportBreaksParquet(db, dir, { statuses: ['resolved'] });
     expect(readFileSync(file).subarray(0, 4).toString('latin1')).toBe('PAR1');

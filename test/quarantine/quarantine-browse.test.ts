@@ -137,6 +137,14 @@ describe('quarantine browser', () => {
     expect(csv).not.toContain('EXB-');
   });
 
+  it('exports every job\'s rows in the browser\'s order, and at most maxRows of them', async () => {
+    const browsed = (await browseQuarantine(w.db, filters('output=confirmations'), null, 100)).rows.map((r) => r.row_ref);
+    expect(browsed.length).toBeGreaterThan(3);
+    const refs = (csv: string) => csv.trimEnd().split('\r\n').slice(1).map((l) => `${l.split(',')[0]}.${l.split(',')[1]}`);
+    expect(refs(await quarantineCsvText(w.db, filters('output=confirmations')))).toEqual(browsed);
+    expect(refs(await quarantineCsvText(w.db, filters('output=confirmations'), 2))).toEqual(browsed.slice(0, 2));
+  });
+
   it('routes answer each role as the permission table says', async () => {
     const list = (await import('../../app/api/quarantine/route')).GET;
     const exp = (await import('../../app/api/quarantine/export/route')).GET;

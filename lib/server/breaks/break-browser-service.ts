@@ -9,6 +9,7 @@ import {
   countsByAge,
   countsByClass,
   decodeKeyset,
+  streamBreaks,
   type BreakSortColumn,
   type BrowsePage,
 } from '../../../db/breaks/break-browser-queries';
@@ -19,7 +20,7 @@ import { listUsers } from '../auth/manage-users';
 import { ApiError } from '../http/api-error';
 import { hasPermission } from '../permissions';
 import { filtersOf, type BreakBrowserQuery } from './break-browser-query';
-import { csvHeader, csvLine, type CsvColumn } from './breaks-csv';
+import { csvStream, type CsvColumn } from './breaks-csv';
 
 export type { BreakListItem };
 
@@ -70,34 +71,15 @@ const CSV_COLUMNS: CsvColumn<BreakListItem>[] = [
   { name: 'details', kind: 'text', get: (r) => JSON.stringify(r.details) },
 ];
 
-const EXPORT_PAGE = 1000;
-
-/** The filtered set, in the browser's sort order, as CSV text streamed page by page. */
+/**
+ * The filtered set, in the browser's sort order, as CSV text: one query read a chunk per pull
+ * (streamBreaks), so the file is one snapshot of the breaks however long the download takes.
+ */
 export async function exportBreaksCsv(q: BreakBrowserQuery, db?: Db): Promise<ReadableStream<Uint8Array>> {
   const d = db ?? (await getDb());
   const filters = filtersOf(q);
   const sort = { column: q.sort as BreakSortColumn, desc: q.dir === 'desc' };
-  const encoder = new TextEncoder();
-  let cursor: string | null | undefined;
-  let started = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        if (!started) {
-          started = true;
-          controller.enqueue(encoder.encode(csvHeader(CSV_COLUMNS)));
-          cursor = undefined;
-        }
-        if (cursor === null) return controller.close();
-        const page = await browseBreaks(d, { filters, sort, after: cursor ? decodeKeyset(cursor) : null, limit: EXPORT_PAGE });
-        controller.enqueue(encoder.encode(page.items.map((r) => csvLine(CSV_COLUMNS, r)).join('')));
-        cursor = page.next_cursor;
-        if (cursor === null) controller.close();
-      } catch (e) {
-        controller.error(e);
-      }
-    },
-  });
+  return csvStream(async () => ({ columns: CSV_COLUMNS, rows: streamBreaks(d, { filters, sort }) }));
 }
 
 /** The filtered set as Parquet; the temp file is removed when the stream ends or is cancelled. */

@@ -40,3 +40,35 @@ export function csvLine<R>(columns: readonly CsvColumn<R>[], row: R): string {
       .join(',') + '\r\n'
   );
 }
+
+/**
+ * A UTF-8 CSV download: the header, then one chunk of lines per pull from `open`'s rows, so the
+ * reader's pace sets the reading (backpressure) and a cancelled download ends the query (the
+ * generator is returned, which releases its connection). `open` runs on the first pull.
+ */
+export function csvStream<R>(open: () => Promise<{ columns: readonly CsvColumn<R>[]; rows: AsyncGenerator<R[], void, undefined> }>): ReadableStream<Uint8Array> {
+  const enc = new TextEncoder();
+  let opened: { columns: readonly CsvColumn<R>[]; rows: AsyncGenerator<R[], void, undefined> } | null = null;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        if (opened === null) {
+          opened = await open();
+          controller.enqueue(enc.encode(csvHeader(opened.columns)));
+          return;
+        }
+        const next = await opened.rows.next();
+        if (next.done) return controller.close();
+        let text = '';
+        for (const row of next.value) text += csvLine(opened.columns, row);
+        controller.enqueue(enc.encode(text));
+      } catch (e) {
+        controller.error(e);
+        await opened?.rows.return(undefined);
+      }
+    },
+    async cancel() {
+      await opened?.rows.return(undefined);
+    },
+  });
+}

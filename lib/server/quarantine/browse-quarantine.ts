@@ -12,6 +12,7 @@ import {
   quarantineRowByKey,
   quarantineValueColumns,
   quarantineViolationTypes,
+  streamQuarantineRows,
 } from '../../../db/quarantine/quarantine-browse-queries';
 import { ApiError } from '../http/api-error';
 import { readSourceSlice } from '../source-bytes';
@@ -110,21 +111,22 @@ export async function browseQuarantine(db: Db, f: QuarantineFilters, cursor: str
   };
 }
 
-/** Every row matching the filters, page by page (for the export); stops after maxRows. */
-export async function* allQuarantineRows(db: Db, f: QuarantineFilters, maxRows: number, batch = 1000): AsyncGenerator<{ output: string; columns: string[]; row: QuarantineRowView }> {
-  const { output } = await resolveOutput(db, f.output);
-  if (output === null) return;
-  const columns = (await quarantineValueColumns(db, output)) ?? [];
-  let after = null;
-  let seen = 0;
-  for (;;) {
-    const rows = await browseQuarantineRows(db, output, f, after, Math.min(batch, maxRows - seen));
-    for (const r of rows) yield { output, columns, row: toView(r, columns) };
-    seen += rows.length;
-    if (rows.length < batch || seen >= maxRows) return;
-    const last = rows[rows.length - 1];
-    after = { createdUs: String(last._job_created_us), jobId: String(last._cf_job_id), qRow: Number(last._q_row) };
+/**
+ * The export's rows: every row matching the filters (at most maxRows), in the browser's order, a
+ * chunk at a time from one snapshot (streamQuarantineRows), and the value columns of the header.
+ * No output with a quarantine table: no rows.
+ */
+export async function quarantineExportRows(
+  db: Db,
+  f: QuarantineFilters,
+  maxRows: number,
+): Promise<{ columns: string[]; rows: AsyncGenerator<QuarantineRowView[], void, undefined> }> {
+  const { output, columns } = await quarantineColumnsOf(db, f);
+  async function* rows(): AsyncGenerator<QuarantineRowView[], void, undefined> {
+    if (output === null) return;
+    for await (const chunk of streamQuarantineRows(db, output, f, maxRows)) yield chunk.map((r) => toView(r, columns));
   }
+  return { columns, rows: rows() };
 }
 
 /** The columns of an output's rows (for an export's header when no row matched). */

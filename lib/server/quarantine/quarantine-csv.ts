@@ -1,9 +1,9 @@
-// The export of the filtered quarantine as CSV, streamed page by page. Cells go through the
+// The export of the filtered quarantine as CSV, streamed a chunk at a time from one query. Cells go through the
 // breaks export's neutraliser (lib/server/breaks/breaks-csv.ts): original values are untrusted
 // text, so one that a spreadsheet would read as a formula is written with a leading quote.
 import type { Db } from '../../../db/open';
-import { csvHeader, csvLine, type CsvColumn } from '../breaks/breaks-csv';
-import { allQuarantineRows, quarantineColumnsOf, type QuarantineRowView } from './browse-quarantine';
+import { csvStream, type CsvColumn } from '../breaks/breaks-csv';
+import { quarantineExportRows, type QuarantineRowView } from './browse-quarantine';
 import type { QuarantineFilters } from './quarantine-filters';
 
 export const MAX_EXPORT_ROWS = 1_000_000;
@@ -24,39 +24,11 @@ function columnsFor(valueColumns: string[]): CsvColumn<QuarantineRowView>[] {
   ];
 }
 
-/** A UTF-8 CSV stream of every row matching the filters (at most maxRows). */
+/** A UTF-8 CSV stream of every row matching the filters (at most maxRows), from one snapshot. */
 export function quarantineCsvStream(db: Db, f: QuarantineFilters, maxRows = MAX_EXPORT_ROWS): ReadableStream<Uint8Array> {
-  const enc = new TextEncoder();
-  let iter: AsyncGenerator<{ columns: string[]; row: QuarantineRowView }> | null = null;
-  let cols: CsvColumn<QuarantineRowView>[] | null = null;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        if (cols === null) {
-          const { columns } = await quarantineColumnsOf(db, f);
-          cols = columnsFor(columns);
-          iter = allQuarantineRows(db, f, maxRows);
-          controller.enqueue(enc.encode(csvHeader(cols)));
-          return;
-        }
-        let chunk = '';
-        for (let i = 0; i < 500; i++) {
-          const next = await iter!.next();
-          if (next.done) {
-            if (chunk) controller.enqueue(enc.encode(chunk));
-            controller.close();
-            return;
-          }
-          chunk += csvLine(cols, next.value.row);
-        }
-        controller.enqueue(enc.encode(chunk));
-      } catch (e) {
-        controller.error(e);
-      }
-    },
-    async cancel() {
-      await iter?.return(undefined);
-    },
+  return csvStream(async () => {
+    const { columns, rows } = await quarantineExportRows(db, f, maxRows);
+    return { columns: columnsFor(columns), rows };
   });
 }
 
