@@ -1,8 +1,11 @@
 // Upload size limits, from the environment. Bytes received over the wire are capped by
-// UPLOAD_MAX_BYTES (default 2 GiB); the decompressed bytes of a .gz upload by
-// UPLOAD_MAX_DECOMPRESSED_BYTES (default: the same 2 GiB), which is what stops a gzip bomb.
+// UPLOAD_MAX_BYTES (default 4 GiB); the decompressed bytes of a .gz upload by
+// UPLOAD_MAX_DECOMPRESSED_BYTES (default: the same 4 GiB), which is what stops a gzip bomb.
+// 4 GiB holds a day of 10M FIX messages (2.8 GB), the largest day measured end to end
+// (docs/performance.md), with room; it was 2 GiB, which refused that day, raw or gzipped. A body
+// the disk cannot hold is refused on its own (507 upload.disk_full), whatever the limit.
 
-export const DEFAULT_UPLOAD_MAX_BYTES = 2 * 1024 * 1024 * 1024;
+export const DEFAULT_UPLOAD_MAX_BYTES = 4 * 1024 * 1024 * 1024;
 
 export interface UploadLimits {
   maxBytes: number;
