@@ -1,10 +1,10 @@
 // The analyst's path through a break: search a ClOrdID in the break browser, open its
 // drill-down, read a raw message field by field with tag names, comment on and resolve a break
-// and see its status change. The demo dataset is loaded by the server on first start (jobs, then break
+// and see its status change. And a long order's drill-down, a page at a time. The demo dataset is loaded by the server on first start (jobs, then break
 // detection), so the test polls the API until breaks exist. Fails on any console error or
 // uncaught page error.
 import { expect, test, type Page } from '@playwright/test';
-import { collectErrors, DEMO_PASSWORD as PASSWORD } from './support';
+import { collectErrors, DEMO_PASSWORD as PASSWORD, fixMessage } from './support';
 
 // Classes whose break belongs to an order chain that the drill-down shows.
 const CHAIN_CLASSES = new Set([
@@ -164,5 +164,73 @@ test('analyst sorts and pages the breaks, bulk-assigns two and exports the filte
   const parquet = await page.request.get('/api/breaks/export?format=parquet&status=open');
   expect(parquet.status()).toBe(200);
   expect((await parquet.body()).subarray(0, 4).toString('latin1')).toBe('PAR1');
+  expect(errors).toEqual([]);
+});
+
+/** One order worked in `fills` fills of 2 (a new order, its acknowledgement, the fills), in a session of its own. */
+function longOrderLog(fills: number): string {
+  let seq = 1;
+  const ts = (i: number) => `20240102-11:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000`;
+  const h = (type: string, i: number, from: string, to: string): [number, string][] => [[35, type], [49, from], [56, to], [34, String(seq++)], [52, ts(i)]];
+  const qty = String(fills * 2);
+  const lines = [
+    fixMessage([...h('D', 0, 'E2ELONG', 'E2EBRK'), [11, 'E2E-LONG'], [55, 'IBM'], [54, '1'], [38, qty], [40, '1'], [60, ts(0)]]),
+    fixMessage([...h('8', 0, 'E2EBRK', 'E2ELONG'), [37, 'XL'], [11, 'E2E-LONG'], [17, 'L0'], [150, '0'], [39, '0'], [55, 'IBM'], [54, '1'], [38, qty], [14, '0'], [151, qty], [6, '0'], [60, ts(0)]]),
+  ];
+  for (let i = 1; i <= fills; i++) {
+    const cum = String(i * 2);
+    lines.push(fixMessage([...h('8', i, 'E2EBRK', 'E2ELONG'), [37, 'XL'], [11, 'E2E-LONG'], [17, `L${i}`], [150, 'F'], [39, i === fills ? '2' : '1'], [55, 'IBM'], [54, '1'], [38, qty], [32, '2'], [31, '100'], [14, cum], [151, String(fills * 2 - i * 2)], [6, '100'], [75, '20240102'], [60, ts(i)]]));
+  }
+  return lines.join('\n') + '\n';
+}
+
+test("a long order's drill-down shows its timeline, fills and breaks a page at a time", async ({ page, request }) => {
+  test.setTimeout(300_000);
+  const errors = collectErrors(page);
+  // Ops uploads the order (260 fills on 2024-01-02) and a counterparty file for that day that confirms none of them: 260 breaks.
+  // (Through the `request` fixture: its cookies are its own, so the page below logs in afresh.)
+  const login = await request.post('/api/auth/login', { data: { username: 'ops', password: PASSWORD } });
+  expect(login.ok()).toBe(true);
+  const upload = await request.post('/api/uploads?kind=fix&filename=e2e-long-order.fix', { data: Buffer.from(longOrderLog(260), 'latin1') });
+  expect(upload.status()).toBe(201);
+  // The counterparty's file for that day, which confirms another order only: every fill is missing_in_counterparty.
+  const confirmations = [
+    'exec_id,cl_ord_id,order_id,symbol,side,quantity,price,currency,trade_date,settl_date,transact_time,account,counterparty',
+    'E2EOTHER,E2E-OTHER,XO,MSFT,SELL,7,300,USD,2024-01-02,2024-01-03,2024-01-02T10:00:00Z,ACC1,E2EBRK',
+  ];
+  const confUpload = await request.post('/api/uploads?kind=confirmations&filename=e2e-long-order.csv', { data: confirmations.join('\n') + '\n' });
+  expect(confUpload.status()).toBe(201);
+  for (const res of [upload, confUpload]) {
+    const jobId = ((await res.json()) as { job_ids: string[] }).job_ids[0];
+    await expect
+      .poll(async () => {
+        const job = (await (await request.get(`/api/jobs/${jobId}`)).json()) as { status: string; break_detection?: { state: string } | null };
+        return `${job.status} ${job.break_detection?.state ?? '-'}`;
+      }, { timeout: 240_000, intervals: [1_000, 2_000] })
+      .toBe('SUCCESS done');
+  }
+
+  await logInAsAnalyst(page);
+  await page.goto('/orders/E2E-LONG');
+  await expect(page.getByTestId('messages-range')).toHaveText('Messages 1–200 of 262');
+  await expect(page.getByTestId('fills-range')).toHaveText('Fills 1–200 of 260');
+  await expect(page.getByTestId('breaks-range')).toHaveText('Breaks 1–50 of 260');
+  await expect(page.getByRole('table', { name: 'Breaks of the chain' }).locator('tbody > tr')).toHaveCount(50);
+
+  // The timeline's next page: its first message carries the fills before it (199 of 2: CumQty 398).
+  await page.getByRole('navigation', { name: /^Pages of messages/ }).getByRole('link', { name: 'Next 62' }).click();
+  await expect(page.getByTestId('messages-range')).toHaveText('Messages 201–262 of 262');
+  await expect(page.getByTestId('fills-range')).toHaveText('Fills 1–200 of 260');
+  const timeline = page.getByRole('table', { name: 'Timeline' });
+  const first = timeline.locator('tbody > tr').first();
+  await expect(first).toContainText('398.00000000');
+  await expect(first.locator('.muted').filter({ hasText: /^398$/ })).toHaveCount(1);
+  await timeline.getByText(/^Raw message/).first().click();
+  await expect(timeline.getByRole('table', { name: /^Raw fields of message/ }).first()).toContainText('E2E-LONG');
+
+  // The breaks' last page, the timeline staying where it was.
+  await page.getByRole('navigation', { name: /^Pages of breaks/ }).getByRole('link', { name: 'Last' }).click();
+  await expect(page.getByTestId('breaks-range')).toHaveText('Breaks 251–260 of 260');
+  await expect(page.getByTestId('messages-range')).toHaveText('Messages 201–262 of 262');
   expect(errors).toEqual([]);
 });

@@ -12,3 +12,12 @@ export function collectErrors(page: Page, into: string[] = []): string[] {
   });
   return into;
 }
+
+/** One FIX 4.4 message with correct BodyLength and CheckSum, SOH-delimited. */
+export function fixMessage(fields: [number, string][]): string {
+  const body = fields.map(([t, v]) => `${t}=${v}\x01`).join('');
+  const head = `8=FIX.4.4\x019=${Buffer.byteLength(body, 'latin1')}\x01`;
+  let sum = 0;
+  for (const ch of head + body) sum += ch.charCodeAt(0) & 0xff;
+  return `${head}${body}10=${String(sum % 256).padStart(3, '0')}\x01`;
+}

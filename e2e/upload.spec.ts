@@ -1,16 +1,7 @@
 // Ops uploads a FIX log, watches the job's progress, opens the job and reads the quarantine
 // summary. Fails on any console error or uncaught page error.
 import { expect, test, type Page } from '@playwright/test';
-import { collectErrors, DEMO_PASSWORD as PASSWORD } from './support';
-
-/** One FIX 4.4 message with correct BodyLength and CheckSum, SOH-delimited. */
-function fixMessage(fields: [number, string][]): string {
-  const body = fields.map(([t, v]) => `${t}=${v}\x01`).join('');
-  const head = `8=FIX.4.4\x019=${Buffer.byteLength(body, 'latin1')}\x01`;
-  let sum = 0;
-  for (const ch of head + body) sum += ch.charCodeAt(0) & 0xff;
-  return `${head}${body}10=${String(sum % 256).padStart(3, '0')}\x01`;
-}
+import { collectErrors, DEMO_PASSWORD as PASSWORD, fixMessage } from './support';
 
 /** `orders` orders (new order, ack, fill); every 10th new order has an unreadable price (quarantined). */
 function fixLog(orders: number): string {

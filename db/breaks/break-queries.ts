@@ -276,13 +276,39 @@ async function chainKey(db: Db, session: string, chainRoot: string): Promise<str
   return k;
 }
 
-export async function chainBreaks(db: Db, session: string, chainRoot: string): Promise<Record<string, unknown>[]> {
+/** A chain's breaks in order (class, break_id); `page` picks `limit` of them from position `from`. */
+export async function chainBreaks(db: Db, session: string, chainRoot: string, page?: { from: number; limit: number }): Promise<Record<string, unknown>[]> {
   const rows = await db.all<Record<string, unknown>>(
     `SELECT break_id, class, status, severity, assignee, age_days, details, evidence, closed_reason
-     FROM breaks WHERE session = ? AND chain_root = ? ORDER BY class, break_id`,
-    [session, chainRoot],
+     FROM breaks WHERE session = ? AND chain_root = ? ORDER BY class, break_id${page ? ' LIMIT ? OFFSET ?' : ''}`,
+    page ? [session, chainRoot, page.limit, page.from] : [session, chainRoot],
   );
   return rows.map((r) => ({ ...r, age_days: r.age_days === null ? null : Number(r.age_days), details: JSON.parse(String(r.details)), evidence: JSON.parse(String(r.evidence)) }));
+}
+
+export async function chainBreakCount(db: Db, session: string, chainRoot: string): Promise<number> {
+  const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM breaks WHERE session = ? AND chain_root = ?`, [session, chainRoot]);
+  return Number(n);
+}
+
+/** The history of each of some breaks (breakHistory's), in two queries instead of two per break. */
+export async function breakHistories(db: Db, breakIds: string[]): Promise<Map<string, { events: Record<string, unknown>[]; comments: Record<string, unknown>[] }>> {
+  const out = new Map(breakIds.map((id) => [id, { events: [] as Record<string, unknown>[], comments: [] as Record<string, unknown>[] }]));
+  if (breakIds.length === 0) return out;
+  const ids = `(${breakIds.map(() => '?').join(', ')})`;
+  const [events, comments] = await Promise.all([
+    db.all<Record<string, unknown>>(
+      `SELECT break_id, occurred_at, actor, action, from_status, to_status, details FROM break_events WHERE break_id IN ${ids} ORDER BY occurred_at, event_id`,
+      breakIds,
+    ),
+    db.all<Record<string, unknown>>(
+      `SELECT break_id, comment_id, author, body, created_at FROM break_comments WHERE break_id IN ${ids} ORDER BY created_at, comment_id`,
+      breakIds,
+    ),
+  ]);
+  for (const { break_id, ...e } of events) out.get(String(break_id))?.events.push(e);
+  for (const { break_id, ...c } of comments) out.get(String(break_id))?.comments.push(c);
+  return out;
 }
 
 export async function breakHistory(db: Db, breakId: string): Promise<{ events: Record<string, unknown>[]; comments: Record<string, unknown>[] }> {

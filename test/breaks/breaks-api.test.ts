@@ -96,4 +96,16 @@ describe('breaks API', () => {
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'order.not_found' } });
   });
+
+  it('drills down a page of each list, and refuses a bad page with 400 order.bad_page', async () => {
+    const ctx = { params: Promise.resolve({ clOrdId: 'B' }) };
+    const res = await orderRoute(get('/api/orders/B?messages_from=2&messages_limit=1'), ctx);
+    expect(res.status).toBe(200);
+    const [chain] = ((await res.json()) as { chains: { messages: { message_index: string }[]; messages_total: number; messages_from: number; fills_total: number; breaks_total: number }[] }).chains;
+    expect(chain).toMatchObject({ messages_total: 4, messages_from: 2, breaks_total: 1 });
+    expect(chain.messages).toHaveLength(1);
+    const bad = await orderRoute(get('/api/orders/B?messages_limit=5000'), ctx);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 'order.bad_page' } });
+  });
 });

@@ -1,12 +1,15 @@
 // The drill-down of one ClOrdID: every chain it belongs to (one per session) with its linked
 // ClOrdIDs, the chain's breaks (rule, FIX reference, match trace) and the analyst's actions on
-// them, the timeline of every message with reported vs computed CumQty / LeavesQty / AvgPx, each
+// them, the timeline of its messages with reported vs computed CumQty / LeavesQty / AvgPx, each
 // message's raw bytes field by field with its lineage, and the fills with their confirmations.
+// Each of the three lists comes a page at a time (?messages_from=&fills_from=&breaks_from=…).
 import { requirePageUser } from '../../../lib/server/auth/current-user';
 import { breakAssignees } from '../../../lib/server/breaks/break-browser-service';
 import { currentBreakPass } from '../../../lib/server/breaks/break-pass-status';
 import { BreakPassBanner } from '../../breaks/break-pass-banner';
 import { orderPageView } from '../../../lib/server/breaks/order-page-service';
+import { FIRST_PAGES, parseDrillDownPages, type DrillDownPages } from '../../../lib/server/breaks/breaks-service';
+import type { DrillDownList } from '../../../lib/server/breaks/drill-down-pages';
 import { hasPermission } from '../../../lib/server/permissions';
 import { BreakActions } from './break-actions';
 import { BreakHistory } from './break-history';
@@ -14,11 +17,12 @@ import { ChainSummary } from './chain-summary';
 import { ConfirmationsTable } from './confirmations-table';
 import { DetailsView } from './details-view';
 import { Timeline } from './timeline';
+import { ListPager, listAnchor } from './list-pager';
 import '../../breaks/breaks.css';
 
 export const dynamic = 'force-dynamic';
 
-type Props = { params: Promise<{ clOrdId: string }> };
+type Props = { params: Promise<{ clOrdId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 function decodeSegment(segment: string): string {
   try {
@@ -28,16 +32,27 @@ function decodeSegment(segment: string): string {
   }
 }
 
-export default async function OrderPage({ params }: Props) {
+/** The pages a URL asks for; a malformed query shows the first pages. */
+function pagesOf(query: Record<string, string | string[] | undefined>): DrillDownPages {
+  try {
+    return parseDrillDownPages(query);
+  } catch {
+    return FIRST_PAGES;
+  }
+}
+
+export default async function OrderPage({ params, searchParams }: Props) {
   const { clOrdId: segment } = await params;
   const clOrdId = decodeSegment(segment);
+  const pages = pagesOf(await searchParams);
   const user = await requirePageUser('breaks.read', `/orders/${encodeURIComponent(clOrdId)}`);
   const canWrite = hasPermission(user, 'breaks.write');
   const [view, assignees] = await Promise.all([
-    clOrdId.length > 0 && clOrdId.length <= 128 ? orderPageView(clOrdId) : Promise.resolve(null),
+    clOrdId.length > 0 && clOrdId.length <= 128 ? orderPageView(clOrdId, undefined, pages) : Promise.resolve(null),
     canWrite ? breakAssignees() : Promise.resolve([] as string[]),
   ]);
   const pass = currentBreakPass();
+  const pager = (list: DrillDownList, session: string) => ({ clOrdId, session, list, pages });
   if (!view || view.chains.length === 0) {
     return (
       <>
@@ -65,7 +80,8 @@ export default async function OrderPage({ params }: Props) {
           </h2>
           <ChainSummary summary={chain.summary} current={view.cl_ord_id} />
 
-          <h2>Breaks</h2>
+          <h2 id={listAnchor('breaks', chain.session)}>Breaks</h2>
+          <ListPager {...pager('breaks', chain.session)} from={chain.breaks_from} shown={chain.breaks.length} total={chain.breaks_total} />
           {chain.breaks.length === 0 ? (
             <p className="muted">No breaks on this chain.</p>
           ) : (
@@ -115,10 +131,12 @@ export default async function OrderPage({ params }: Props) {
             </table>
           )}
 
-          <h2>Timeline</h2>
+          <h2 id={listAnchor('messages', chain.session)}>Timeline</h2>
+          <ListPager {...pager('messages', chain.session)} from={chain.messages_from} shown={chain.messages.length} total={chain.messages_total} />
           <Timeline messages={chain.messages} sources={view.sources} />
 
-          <h2>Fills and confirmations</h2>
+          <h2 id={listAnchor('fills', chain.session)}>Fills and confirmations</h2>
+          <ListPager {...pager('fills', chain.session)} from={chain.fills_from} shown={chain.fills.length} total={chain.fills_total} />
           <ConfirmationsTable fills={chain.fills} confirmations={view.confirmations} />
         </section>
       ))}

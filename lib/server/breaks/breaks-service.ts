@@ -6,6 +6,7 @@ import { readSourceSlice } from '../source-bytes';
 import { getDb, type Db } from '../../../db/open';
 import {
   breakHistory,
+  chainBreakCount,
   chainBreaks,
   chainFills,
   chainMessages,
@@ -22,10 +23,12 @@ import { enumMeaning, msgTypeName, parseFixMessage, tagName } from '../../fix';
 import { appendAudit } from '../audit/append-audit';
 import { ApiError } from '../http/api-error';
 import { timePart } from '../http/server-timing';
+import { FIRST_PAGES, pageStart, type DrillDownPages } from './drill-down-pages';
 
 export { BREAK_ACTIONS } from '../../../db/breaks/break-workflow';
 export { MAX_BREAKS_PAGE } from '../../../db/breaks/break-queries';
 export type { BreakFilters, BreakActionInput };
+export { parseDrillDownPages, FIRST_PAGES, type DrillDownPages } from './drill-down-pages';
 
 export async function breaksPage(q: { filters: BreakFilters; cursor?: string | null; limit: number }, db?: Db): Promise<BreakPage> {
   const cursor = q.cursor ? decodeCursor(q.cursor) : null;
@@ -74,34 +77,41 @@ export interface RawField {
 }
 
 /**
- * The drill-down of a ClOrdID: per chain it belongs to (one per session), the summary, every
- * message in order with reported vs computed CumQty after it, its raw bytes read from the
- * uploaded file by offset and length and shown field by field, its lineage, the chain's breaks
- * and its fills with the confirmations they matched.
+ * The drill-down of a ClOrdID: per chain it belongs to (one per session), the summary, and a page
+ * of each of its lists (`pages`, drill-down-pages.ts; `<list>_total` counts them all and
+ * `<list>_from` says where the shown ones start, the last page when asked past the end): its
+ * messages in order with reported vs computed CumQty after each, their raw bytes read from the
+ * uploaded file by offset and length and shown field by field, and their lineage; its fills with
+ * the confirmations they matched; its breaks.
  */
-export async function orderDrillDown(clOrdId: string, db?: Db) {
+export async function orderDrillDown(clOrdId: string, db?: Db, pages: DrillDownPages = FIRST_PAGES) {
   const d = db ?? (await getDb());
   // Server-Timing parts (server-timing.ts): db = the queries, raw = reading the uploaded bytes.
   const chains = await timePart('db', () => chainsOf(d, clOrdId));
   const out = [];
   for (const c of chains) {
-    const [summary, messages, fills, breaks] = await timePart('db', () => Promise.all([
+    const [summary, messages, fills, breaksTotal] = await timePart('db', () => Promise.all([
       chainSummary(d, c.session, c.chain_root, c.chain_key),
       chainMessages(d, c.session, c.chain_root, c.chain_key),
       chainFills(d, c.session, c.chain_root, c.chain_key),
-      chainBreaks(d, c.session, c.chain_root),
+      chainBreakCount(d, c.session, c.chain_root),
     ]));
-    const paths = await timePart('db', () => sourcePaths(d, [...new Set(messages.map((m) => String(m.job_id)))]));
-    // Each message's raw bytes, read concurrently (one small read per message).
-    const raws = await timePart('raw', () => Promise.all(messages.map((m) => readRaw(paths.get(String(m.job_id)) ?? null, m.source_offset, m.source_length))));
+    const breaksFrom = pageStart(pages.breaks.from, pages.breaks.limit, breaksTotal);
+    const breaks = await timePart('db', () => chainBreaks(d, c.session, c.chain_root, { from: breaksFrom, limit: pages.breaks.limit }));
+    const from = pageStart(pages.messages.from, pages.messages.limit, messages.length);
+    const shown = messages.slice(from, from + pages.messages.limit);
+    const paths = await timePart('db', () => sourcePaths(d, [...new Set(shown.map((m) => String(m.job_id)))]));
+    // The shown messages' raw bytes, read concurrently (one small read per message).
+    const raws = await timePart('raw', () => Promise.all(shown.map((m) => readRaw(paths.get(String(m.job_id)) ?? null, m.source_offset, m.source_length))));
     // Computed state after each message, from the surviving fills (busts and corrections already
-    // applied), next to what the message reported.
+    // applied), next to what the message reported: walked from the chain's first message, since
+    // a page's first row carries every fill before it.
     const surviving = new Map(fills.map((f) => [`${f.source_hash}#${f.message_index}`, f]));
     let computed = new Decimal(0);
     let notional = new Decimal(0);
     let orderQty: Decimal | null = null;
     const timeline: TimelineEntry[] = [];
-    for (const [i, m] of messages.entries()) {
+    for (const [i, m] of messages.slice(0, from + shown.length).entries()) {
       const fill = surviving.get(`${m.source_hash}#${m.message_index}`);
       if (fill) {
         computed = computed.plus(String(fill.last_qty));
@@ -110,6 +120,7 @@ export async function orderDrillDown(clOrdId: string, db?: Db) {
       if (m.order_qty !== null && m.order_qty !== undefined && (m.msg_type === '8' || m.msg_type === 'D' || orderQty === null)) {
         orderQty = new Decimal(String(m.order_qty));
       }
+      if (i < from) continue;
       timeline.push({
         computed_leaves_qty: orderQty ? Decimal.max(orderQty.minus(computed), 0).toFixed() : null,
         computed_avg_px: computed.isZero() ? null : Decimal.clone({ precision: 40 }).div(notional, computed).toDecimalPlaces(10).toFixed(),
@@ -118,10 +129,24 @@ export async function orderDrillDown(clOrdId: string, db?: Db) {
         exec_type_name: m.exec_type ? enumMeaning(150, String(m.exec_type)) : null,
         ord_status_name: m.ord_status ? enumMeaning(39, String(m.ord_status)) : null,
         computed_cum_qty: computed.toFixed(),
-        raw: raws[i],
+        raw: raws[i - from],
       });
     }
-    out.push({ session: c.session, chain_root: c.chain_root, summary, messages: timeline, fills, breaks });
+    const fillsFrom = pageStart(pages.fills.from, pages.fills.limit, fills.length);
+    out.push({
+      session: c.session,
+      chain_root: c.chain_root,
+      summary,
+      messages: timeline,
+      messages_total: messages.length,
+      messages_from: from,
+      fills: fills.slice(fillsFrom, fillsFrom + pages.fills.limit),
+      fills_total: fills.length,
+      fills_from: fillsFrom,
+      breaks,
+      breaks_total: breaksTotal,
+      breaks_from: breaksFrom,
+    });
   }
   return { cl_ord_id: clOrdId, chains: out };
 }
