@@ -1,6 +1,6 @@
 import type { Db } from '../open';
 import { tableExists } from './breaks-db';
-import { decodeChainMessageCells } from './chain-message-cells';
+import { CHAIN_MESSAGE_CELLS, decodeChainMessageCells, type ChainMessageCell } from './chain-message-cells';
 import { chainKeySql } from './sql-fragments';
 
 // Reads of the break browser and the ClOrdID drill-down. Keyset pagination (an opaque cursor of
@@ -207,21 +207,48 @@ export async function chainSummary(db: Db, session: string, chainRoot: string, k
  * Every order message of a chain in order, with its lineage (file, job, parser version, contract
  * hash, line, byte span): the drill-down's timeline and the key to the raw bytes.
  */
-export async function chainMessages(db: Db, session: string, chainRoot: string, key?: string): Promise<Record<string, unknown>[]> {
+export async function chainMessages(db: Db, session: string, chainRoot: string, key?: string, page?: { from: number; limit: number }): Promise<Record<string, unknown>[]> {
   // Detection keeps every chain's messages in order_chain_messages, sorted by chain_key: the
   // key is computed first and bound as a value, so the scan filter is a constant and the zone
   // maps skip every other row group. A database whose chains predate that table (no rows yet for
-  // a chain that has messages) falls back to searching fix_order_events.
+  // a chain that has messages) falls back to searching fix_order_events (whole: `page` applies
+  // to the stored copy only).
   const k = key ?? (await chainKey(db, session, chainRoot));
   const rows = await db.all<Record<string, unknown> & { cells: string }>(
     `SELECT message_index, line_number, source_hash, job_id, parser_version, contract_hash, source_offset, source_length,
        sending_time, cells
      FROM order_chain_messages WHERE chain_key = $1::UBIGINT AND session = $2 AND chain_root = $3
-     ORDER BY sending_time, source_hash, message_index`,
-    [k, session, chainRoot],
+     ORDER BY ${CHAIN_MESSAGE_ORDER}${page ? ' LIMIT $4 OFFSET $5' : ''}`,
+    page ? [k, session, chainRoot, page.limit, page.from] : [k, session, chainRoot],
   );
-  if (rows.length > 0) return rows.map(({ cells, ...lineage }) => ({ ...lineage, ...decodeChainMessageCells(cells) }));
+  if (rows.length > 0 || page) return rows.map(({ cells, ...lineage }) => ({ ...lineage, ...decodeChainMessageCells(cells) }));
   return searchChainMessages(db, session, chainRoot);
+}
+
+/** The order of a chain's messages: total, since (source_hash, message_index) is one message. */
+const CHAIN_MESSAGE_ORDER = 'sending_time, source_hash, message_index';
+
+/** What the drill-down's computed CumQty / LeavesQty / AvgPx walk reads of each message. */
+export interface ChainMessageKey {
+  source_hash: string;
+  message_index: string;
+  msg_type: string | null;
+  order_qty: string | null;
+}
+
+/**
+ * Every stored message of a chain, in chainMessages' order, narrowed to what the computed-state
+ * walk reads: a page of a 10,000-message chain then decodes its own rows only (decoding every
+ * row's cells took 0.4 s of the 0.46 s its queries took). Empty for a chain with no stored copy.
+ */
+export async function chainMessageKeys(db: Db, session: string, chainRoot: string, key?: string): Promise<ChainMessageKey[]> {
+  const cell = (name: ChainMessageCell) => `cells->>'$[${CHAIN_MESSAGE_CELLS.indexOf(name)}]'`;
+  return db.all<ChainMessageKey>(
+    `SELECT source_hash, message_index, ${cell('msg_type')} AS msg_type, ${cell('order_qty')} AS order_qty
+     FROM order_chain_messages WHERE chain_key = $1::UBIGINT AND session = $2 AND chain_root = $3
+     ORDER BY ${CHAIN_MESSAGE_ORDER}`,
+    [key ?? (await chainKey(db, session, chainRoot)), session, chainRoot],
+  );
 }
 
 /** The drill-down's messages found in fix_order_events itself (a scan: the fallback). */

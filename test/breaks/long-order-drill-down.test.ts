@@ -89,6 +89,19 @@ describe('the drill-down of a long order', () => {
   });
 });
 
+describe('the drill-down of a long order in a database without the stored copy of its messages', () => {
+  it('pages the messages found in fix_order_events the same way (run last: it empties the copy)', async () => {
+    const page = pages({ messages: { from: 300, limit: 100 } });
+    const [stored] = (await orderDrillDown('V', t.db, page)).chains;
+    await t.db.run(`DELETE FROM order_chain_messages`);
+    const [searched] = (await orderDrillDown('V', t.db, page)).chains;
+    expect(searched.messages_total).toBe(MESSAGES);
+    expect(searched.messages_from).toBe(300);
+    const cols = (m: Record<string, unknown>) => [m.message_index, m.msg_type, m.cum_qty, m.computed_cum_qty, m.computed_leaves_qty, m.computed_avg_px];
+    expect(searched.messages.map(cols)).toEqual(stored.messages.map(cols));
+  });
+});
+
 describe('drill-down pages from a request', () => {
   it('defaults to the first pages and reads each list\'s from and limit', () => {
     expect(parseDrillDownPages(new URLSearchParams())).toEqual(FIRST_PAGES);

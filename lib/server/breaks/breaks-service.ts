@@ -9,6 +9,7 @@ import {
   chainBreakCount,
   chainBreaks,
   chainFills,
+  chainMessageKeys,
   chainMessages,
   chainsOf,
   chainSummary,
@@ -17,6 +18,7 @@ import {
   listBreaks,
   type BreakFilters,
   type BreakPage,
+  type ChainMessageKey,
 } from '../../../db/breaks/break-queries';
 import { applyBreakAction, type BreakActionInput, type BreakActionResult } from '../../../db/breaks/break-workflow';
 import { enumMeaning, msgTypeName, parseFixMessage, tagName } from '../../fix';
@@ -90,16 +92,23 @@ export async function orderDrillDown(clOrdId: string, db?: Db, pages: DrillDownP
   const chains = await timePart('db', () => chainsOf(d, clOrdId));
   const out = [];
   for (const c of chains) {
-    const [summary, messages, fills, breaksTotal] = await timePart('db', () => Promise.all([
+    const [summary, keys, fills, breaksTotal] = await timePart('db', () => Promise.all([
       chainSummary(d, c.session, c.chain_root, c.chain_key),
-      chainMessages(d, c.session, c.chain_root, c.chain_key),
+      chainMessageKeys(d, c.session, c.chain_root, c.chain_key),
       chainFills(d, c.session, c.chain_root, c.chain_key),
       chainBreakCount(d, c.session, c.chain_root),
     ]));
     const breaksFrom = pageStart(pages.breaks.from, pages.breaks.limit, breaksTotal);
-    const breaks = await timePart('db', () => chainBreaks(d, c.session, c.chain_root, { from: breaksFrom, limit: pages.breaks.limit }));
-    const from = pageStart(pages.messages.from, pages.messages.limit, messages.length);
-    const shown = messages.slice(from, from + pages.messages.limit);
+    // The shown messages: read as a page of the stored copy; a chain without one (a database from
+    // before it) is searched whole and sliced.
+    const all = keys.length > 0 ? null : await timePart('db', () => chainMessages(d, c.session, c.chain_root, c.chain_key));
+    const messageCount = all ? all.length : keys.length;
+    const from = pageStart(pages.messages.from, pages.messages.limit, messageCount);
+    const [shown, breaks] = await timePart('db', () => Promise.all([
+      all ? all.slice(from, from + pages.messages.limit) : chainMessages(d, c.session, c.chain_root, c.chain_key, { from, limit: pages.messages.limit }),
+      chainBreaks(d, c.session, c.chain_root, { from: breaksFrom, limit: pages.breaks.limit }),
+    ]));
+    const walk = (all ?? keys) as readonly ChainMessageKey[];
     const paths = await timePart('db', () => sourcePaths(d, [...new Set(shown.map((m) => String(m.job_id)))]));
     // The shown messages' raw bytes, read concurrently (one small read per message).
     const raws = await timePart('raw', () => Promise.all(shown.map((m) => readRaw(paths.get(String(m.job_id)) ?? null, m.source_offset, m.source_length))));
@@ -111,7 +120,8 @@ export async function orderDrillDown(clOrdId: string, db?: Db, pages: DrillDownP
     let notional = new Decimal(0);
     let orderQty: Decimal | null = null;
     const timeline: TimelineEntry[] = [];
-    for (const [i, m] of messages.slice(0, from + shown.length).entries()) {
+    for (let i = 0; i < from + shown.length; i++) {
+      const m = walk[i];
       const fill = surviving.get(`${m.source_hash}#${m.message_index}`);
       if (fill) {
         computed = computed.plus(String(fill.last_qty));
@@ -121,13 +131,14 @@ export async function orderDrillDown(clOrdId: string, db?: Db, pages: DrillDownP
         orderQty = new Decimal(String(m.order_qty));
       }
       if (i < from) continue;
+      const row = shown[i - from];
       timeline.push({
         computed_leaves_qty: orderQty ? Decimal.max(orderQty.minus(computed), 0).toFixed() : null,
         computed_avg_px: computed.isZero() ? null : Decimal.clone({ precision: 40 }).div(notional, computed).toDecimalPlaces(10).toFixed(),
-        ...m,
-        msg_type_name: msgTypeName(String(m.msg_type)),
-        exec_type_name: m.exec_type ? enumMeaning(150, String(m.exec_type)) : null,
-        ord_status_name: m.ord_status ? enumMeaning(39, String(m.ord_status)) : null,
+        ...row,
+        msg_type_name: msgTypeName(String(row.msg_type)),
+        exec_type_name: row.exec_type ? enumMeaning(150, String(row.exec_type)) : null,
+        ord_status_name: row.ord_status ? enumMeaning(39, String(row.ord_status)) : null,
         computed_cum_qty: computed.toFixed(),
         raw: raws[i - from],
       });
@@ -138,7 +149,7 @@ export async function orderDrillDown(clOrdId: string, db?: Db, pages: DrillDownP
       chain_root: c.chain_root,
       summary,
       messages: timeline,
-      messages_total: messages.length,
+      messages_total: messageCount,
       messages_from: from,
       fills: fills.slice(fillsFrom, fillsFrom + pages.fills.limit),
       fills_total: fills.length,
