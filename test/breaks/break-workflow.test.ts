@@ -1,10 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { detectBreaks } from '../../db/breaks/detect-breaks';
 import { actOnBreak, breakDetail, breaksPage, orderDrillDown } from '../../lib/server/breaks/breaks-service';
 import { verifyAuditChain } from '../../lib/server/audit/verify-audit-chain';
-import { FixScenario, storedBreaks, useTempDb } from './fix-scenario';
+import { FixScenario, storeScenarioSource, storedBreaks, useTempDb } from './fix-scenario';
 
 // The break browser's reads, the analyst's actions (audited) and the ClOrdID drill-down down to
 // the raw bytes, on a real database file, through the service app/ calls.
@@ -87,14 +85,7 @@ describe('break actions', () => {
 
 describe('drill-down', () => {
   it('shows the chain, the timeline with computed CumQty, and each raw message field by field with lineage', async () => {
-    const s = await seed();
-    const file = path.join(t.dir, 'session.log');
-    writeFileSync(file, s.toFix());
-    await t.db.run(
-      `INSERT INTO jobs (id, upload_id, source_path, source_sha256, parser_id, parser_version, logic_hash, status, created_by)
-       VALUES ('job-1', 'u1', ?, 'hash-job-1', 'fix', '1.0.0', 'x', 'SUCCESS', 'ops')`,
-      [file],
-    );
+    await storeScenarioSource(t.db, t.dir, await seed());
     const drill = await orderDrillDown('O', t.db);
     expect(drill.chains).toHaveLength(1);
     const [chain] = drill.chains;

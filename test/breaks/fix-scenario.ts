@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { duckdbTypeOf } from '../../lib/contracts/duckdb-type';
@@ -323,6 +323,21 @@ export function renderFix(row: Row): string {
   const head = `8=${row.begin_string}${SOH}9=${Buffer.byteLength(body)}${SOH}`;
   const sum = [...Buffer.from(head + body)].reduce((a, b) => a + b, 0) % 256;
   return `${head}${body}10=${String(sum).padStart(3, '0')}${SOH}`;
+}
+
+/**
+ * The scenario's FIX log written to `dir` and its job's row (SUCCESS, its source path): what the
+ * drill-down reads raw bytes through. The job id and source hash are the scenario's.
+ */
+export async function storeScenarioSource(db: OpenDb, dir: string, s: FixScenario): Promise<void> {
+  const jobId = s.opts.jobId ?? 'job-1';
+  const file = path.join(dir, `${jobId}.log`);
+  writeFileSync(file, s.toFix());
+  await db.run(
+    `INSERT INTO jobs (id, upload_id, source_path, source_sha256, parser_id, parser_version, logic_hash, status, created_by)
+     VALUES (?, 'u1', ?, ?, 'fix', '1.0.0', 'x', 'SUCCESS', 'ops')`,
+    [jobId, file, s.opts.sourceHash ?? `hash-${jobId}`],
+  );
 }
 
 /** Typed confirmation rows with lineage. */

@@ -4,14 +4,12 @@
 // CumQty / LeavesQty / AvgPx are those of the whole walk; a page past the end shows the last one;
 // raw bytes are read for the shown messages only; the order page service batches the histories.
 // Real detection on a real database file, through the services app/ calls.
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { detectBreaks } from '../../db/breaks/detect-breaks';
 import { actOnBreak, breakDetail, FIRST_PAGES, orderDrillDown, parseDrillDownPages, type DrillDownPages } from '../../lib/server/breaks/breaks-service';
 import { drillDownQuery, pageStart } from '../../lib/server/breaks/drill-down-pages';
 import { orderPageView } from '../../lib/server/breaks/order-page-service';
-import { confirmationRows, FixScenario, insertRows, useTempDb } from './fix-scenario';
+import { confirmationRows, FixScenario, insertRows, storeScenarioSource, useTempDb } from './fix-scenario';
 
 const t = useTempDb({ reset: false });
 const FILLS = 450;
@@ -26,13 +24,7 @@ beforeAll(async () => {
   // A confirmations file for another order: the counterparty step runs, and each fill of V is missing_in_counterparty.
   await insertRows(t.db, 'confirmations', confirmationRows([{ exec_id: 'OTHER', cl_ord_id: 'Z', order_id: 'O-Z', symbol: 'IBM', side: 'BUY', quantity: '1', price: '1', trade_date: '2026-11-20', settl_date: null, transact_time: null, account: 'ACC1' }]));
   await detectBreaks(t.db, { asOf: '2026-11-24' });
-  const file = path.join(t.dir, 'session.log');
-  writeFileSync(file, s.toFix());
-  await t.db.run(
-    `INSERT INTO jobs (id, upload_id, source_path, source_sha256, parser_id, parser_version, logic_hash, status, created_by)
-     VALUES ('job-1', 'u1', ?, 'hash-job-1', 'fix', '1.0.0', 'x', 'SUCCESS', 'ops')`,
-    [file],
-  );
+  await storeScenarioSource(t.db, t.dir, s);
 });
 
 const pages = (over: Partial<DrillDownPages>): DrillDownPages => ({ ...FIRST_PAGES, ...over });
