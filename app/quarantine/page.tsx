@@ -10,6 +10,7 @@ import {
   filtersToParams,
   parseBrowseLimit,
   parseQuarantineFilters,
+  quarantineMatchesFor,
   quarantinePageFor,
   type QuarantineBrowsePage,
   type QuarantineFilters,
@@ -75,10 +76,12 @@ export default async function QuarantinePage({ searchParams }: Props) {
   const params = toParams(await searchParams);
   let f: QuarantineFilters | null = null;
   let page: QuarantineBrowsePage | null = null;
+  let matches: Awaited<ReturnType<typeof quarantineMatchesFor>> | null = null;
   let problem: string | null = null;
   try {
     f = parseQuarantineFilters(params);
-    page = await quarantinePageFor(f, params.get('cursor') || null, parseBrowseLimit(params.get('limit')));
+    const filters = f;
+    [page, matches] = await Promise.all([quarantinePageFor(filters, params.get('cursor') || null, parseBrowseLimit(params.get('limit'))), quarantineMatchesFor(filters)]);
   } catch (e) {
     if (!isApiError(e)) throw e;
     problem = e.message;
@@ -103,8 +106,15 @@ export default async function QuarantinePage({ searchParams }: Props) {
       {page && page.output === null && <p className="muted">No output has quarantined rows.</p>}
       {page && page.output !== null && (
         <>
-          <p>
-            <a href={`/api/quarantine/export${qs ? `?${qs}` : ''}`}>Export the filtered set (CSV)</a>
+          <p data-testid="quarantine-matches">
+            {matches ? `${matches.rows.toLocaleString('en-US')} ${matches.rows === 1 ? 'row matches' : 'rows match'} these filters. ` : null}
+            {!matches || matches.exportable ? (
+              <a href={`/api/quarantine/export${qs ? `?${qs}` : ''}`}>Export the filtered set (CSV)</a>
+            ) : (
+              <span className="muted">
+                An export holds at most {matches.max_export_rows.toLocaleString('en-US')} rows: narrow the filters (job, file, violation type, dates) to export them in parts.
+              </span>
+            )}
           </p>
           {page.rows.length === 0 ? (
             <p className="muted">No quarantined row matches these filters.</p>

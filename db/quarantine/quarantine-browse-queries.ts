@@ -81,7 +81,22 @@ export async function* streamQuarantineRows(db: Db, output: string, f: BrowseFil
   yield* db.stream(...(await matchingRowsQuery(db, output, f, null, limit)));
 }
 
+/** How many rows match the filters (what an export of them would hold). */
+export async function countQuarantineRows(db: Db, output: string, f: BrowseFilterValues): Promise<number> {
+  const { sql, params } = await matchingRows(db, output, f, null);
+  const [{ n }] = await db.all<{ n: string }>(...positional(`SELECT count(*)::BIGINT AS n FROM (${sql})`, params));
+  return Number(n);
+}
+
 async function matchingRowsQuery(db: Db, output: string, f: BrowseFilterValues, after: BrowseAfter | null, limit: number): Promise<[string, unknown[]]> {
+  const { sql, params } = await matchingRows(db, output, f, after);
+  return positional(`${sql}
+    ORDER BY epoch_us(j.created_at) DESC, q._cf_job_id DESC, q._q_row
+    LIMIT $limit`, { ...params, limit });
+}
+
+/** The rows matching the filters (after `after`), unordered: the SQL with named parameters. */
+async function matchingRows(db: Db, output: string, f: BrowseFilterValues, after: BrowseAfter | null): Promise<{ sql: string; params: Record<string, unknown> }> {
   const withReplays = await hasReplayTable(db);
   const where: string[] = [];
   const params: Record<string, unknown> = { output };
@@ -119,12 +134,7 @@ async function matchingRowsQuery(db: Db, output: string, f: BrowseFilterValues, 
     params.cJob = after.jobId;
     params.cRow = after.qRow;
   }
-  const sql = `${selectFrom(output, withReplays)}
-    ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY epoch_us(j.created_at) DESC, q._cf_job_id DESC, q._q_row
-    LIMIT $limit`;
-  params.limit = limit;
-  return positional(sql, params);
+  return { sql: `${selectFrom(output, withReplays)} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, params };
 }
 
 /** One quarantined row by its stable key, or null. */

@@ -12,6 +12,7 @@ import {
   quarantineRowByKey,
   quarantineValueColumns,
   quarantineViolationTypes,
+  countQuarantineRows,
   streamQuarantineRows,
 } from '../../../db/quarantine/quarantine-browse-queries';
 import { ApiError } from '../http/api-error';
@@ -112,9 +113,9 @@ export async function browseQuarantine(db: Db, f: QuarantineFilters, cursor: str
 }
 
 /**
- * The export's rows: every row matching the filters (at most maxRows), in the browser's order, a
- * chunk at a time from one snapshot (streamQuarantineRows), and the value columns of the header.
- * No output with a quarantine table: no rows.
+ * The export's rows: every row matching the filters, in the browser's order, a chunk at a time
+ * from one snapshot (streamQuarantineRows), and the value columns of the header. No output with a
+ * quarantine table: no rows. More than maxRows: the rows fail (never a file silently cut short).
  */
 export async function quarantineExportRows(
   db: Db,
@@ -124,9 +125,22 @@ export async function quarantineExportRows(
   const { output, columns } = await quarantineColumnsOf(db, f);
   async function* rows(): AsyncGenerator<QuarantineRowView[], void, undefined> {
     if (output === null) return;
-    for await (const chunk of streamQuarantineRows(db, output, f, maxRows)) yield chunk.map((r) => toView(r, columns));
+    let seen = 0;
+    // One row more than maxRows is asked for: rows that matched after the export was allowed
+    // (quarantineExportCount) end the download with an error instead of a file cut short.
+    for await (const chunk of streamQuarantineRows(db, output, f, maxRows + 1)) {
+      seen += chunk.length;
+      if (seen > maxRows) throw new Error(`quarantine.export_too_large: more than ${maxRows} rows match now; the export stopped`);
+      yield chunk.map((r) => toView(r, columns));
+    }
   }
   return { columns, rows: rows() };
+}
+
+/** How many rows an export with these filters would hold (0 when no output has a quarantine table). */
+export async function quarantineExportCount(db: Db, f: QuarantineFilters): Promise<number> {
+  const { output } = await resolveOutput(db, f.output);
+  return output === null ? 0 : countQuarantineRows(db, output, f);
 }
 
 /** The columns of an output's rows (for an export's header when no row matched). */
