@@ -7,8 +7,13 @@ import { useEffect, useState } from 'react';
 import type { JobView } from '../../lib/server/jobs/job-views';
 import { breakDetectionBrief, FINAL_STATUSES, queueBrief, soonestPollMs, formatCount, formatDuration, formatPct, formatRate, formatTime, statusClass } from './job-format';
 
-export function JobsTable({ initial }: { initial: JobView[] }) {
+/**
+ * `before`: the cursor this page starts after (null: the newest jobs), `older`: the next page's.
+ * The page keeps reading its own slice of the list.
+ */
+export function JobsTable({ initial, before = null, older: initialOlder = null }: { initial: JobView[]; before?: string | null; older?: string | null }) {
   const [jobs, setJobs] = useState<JobView[]>(initial);
+  const [older, setOlder] = useState<string | null>(initialOlder);
   const [stale, setStale] = useState(false);
 
   useEffect(() => {
@@ -19,11 +24,12 @@ export function JobsTable({ initial }: { initial: JobView[] }) {
     let next = interval(jobs);
     async function poll() {
       try {
-        const res = await fetch('/api/jobs', { cache: 'no-store' });
+        const res = await fetch(`/api/jobs${before ? `?before=${encodeURIComponent(before)}` : ''}`, { cache: 'no-store' });
         if (res.ok) {
-          const body = (await res.json()) as { jobs: JobView[] };
+          const body = (await res.json()) as { jobs: JobView[]; older: string | null };
           if (stopped) return;
           setJobs(body.jobs);
+          setOlder(body.older);
           setStale(false);
           next = interval(body.jobs);
         } else if (!stopped) setStale(true);
@@ -40,7 +46,24 @@ export function JobsTable({ initial }: { initial: JobView[] }) {
     // Polling starts once; it carries its own state.
   }, []);
 
-  if (jobs.length === 0) return <p className="muted">No jobs yet. Upload a FIX log or a confirmations file to start one.</p>;
+  const nav =
+    before || older ? (
+      <nav className="list-pager" aria-label="Pages of jobs">
+        {before ? <a href="/jobs">Newest jobs</a> : null}
+        {before && older ? ' · ' : null}
+        {older ? <a href={`/jobs?before=${encodeURIComponent(older)}`}>Older jobs</a> : null}
+      </nav>
+    ) : null;
+  if (jobs.length === 0) {
+    return before ? (
+      <>
+        <p className="muted">No older jobs.</p>
+        {nav}
+      </>
+    ) : (
+      <p className="muted">No jobs yet. Upload a FIX log or a confirmations file to start one.</p>
+    );
+  }
   return (
     <>
       {stale && <p className="status-warn">The list could not be refreshed; it shows the last state read.</p>}
@@ -118,6 +141,7 @@ export function JobsTable({ initial }: { initial: JobView[] }) {
           })}
         </tbody>
       </table>
+      {nav}
     </>
   );
 }

@@ -48,17 +48,23 @@ export async function findLiveJobForUpload(db: Db, uploadId: string, parserId: s
 export interface ListJobsOptions {
   limit: number;
   status?: JobStatus;
+  /** Only jobs older than this one in the list's order (created_at DESC, id DESC): the next page. */
+  before?: { created_at: string; id: string } | null;
 }
 
 export async function listJobs(db: Db, opts: ListJobsOptions): Promise<JobRow[]> {
   const params: unknown[] = [];
-  let where = '';
+  const where: string[] = [];
   if (opts.status) {
-    where = 'WHERE status = ?';
+    where.push('status = ?');
     params.push(opts.status);
   }
+  if (opts.before) {
+    where.push('(created_at < ?::TIMESTAMPTZ OR (created_at = ?::TIMESTAMPTZ AND id < ?))');
+    params.push(opts.before.created_at, opts.before.created_at, opts.before.id);
+  }
   params.push(opts.limit);
-  const rows = await db.all(`SELECT * FROM jobs ${where} ORDER BY created_at DESC, id DESC LIMIT ?`, params);
+  const rows = await db.all(`SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`, params);
   return rows.map(jobRowFrom);
 }
 

@@ -81,6 +81,41 @@ describe('jobs API', () => {
     expect(badStatus.status).toBe(400);
   });
 
+  it('pages the jobs list, newest first, with an opaque cursor to older jobs (ties on created_at included)', async () => {
+    // Five finished jobs besides the real one, two of them created at the same microsecond.
+    const ids = ['10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000003',
+      '10000000-0000-4000-8000-000000000004', '10000000-0000-4000-8000-000000000005'];
+    const created = ['2026-01-05 09:00:00.000001+00', '2026-01-04 09:00:00.5+00', '2026-01-04 09:00:00.5+00', '2026-01-03 00:00:00+00', '2025-12-31 23:59:59.999999+00'];
+    for (const [i, id] of ids.entries()) {
+      await env.db.run(
+        `INSERT INTO jobs (id, upload_id, source_path, source_sha256, parser_id, parser_version, logic_hash, status, created_by, created_at)
+         VALUES (?, 'u-old', '/nowhere', 'sha', 'fix', '1.0.0', 'x', 'FAILED', 'ops', ?::TIMESTAMPTZ)`,
+        [id, created[i]],
+      );
+    }
+    try {
+      const whole = ((await (await listJobsRoute(get('/api/jobs'), undefined)).json()) as { jobs: { id: string }[]; older: string | null });
+      expect(whole.older).toBeNull();
+      expect(whole.jobs.map((j) => j.id)).toEqual([jobId, ids[0], ids[2], ids[1], ids[3], ids[4]]);
+      const paged: string[] = [];
+      let before: string | null = null;
+      for (let n = 0; n < 10; n++) {
+        const res = await listJobsRoute(get(`/api/jobs?limit=2${before ? `&before=${encodeURIComponent(before)}` : ''}`), undefined);
+        expect(res.status).toBe(200);
+        const page = (await res.json()) as { jobs: { id: string }[]; older: string | null };
+        paged.push(...page.jobs.map((j) => j.id));
+        before = page.older;
+        if (!before) break;
+      }
+      expect(paged).toEqual(whole.jobs.map((j) => j.id));
+      const bad = await listJobsRoute(get('/api/jobs?before=not-a-cursor'), undefined);
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toMatchObject({ error: { code: 'jobs.bad_cursor' } });
+    } finally {
+      await env.db.run(`DELETE FROM jobs WHERE upload_id = 'u-old'`);
+    }
+  });
+
   it('pages through quarantined rows with opaque keyset cursors', async () => {
     const seen: number[] = [];
     let cursor: string | null = null;

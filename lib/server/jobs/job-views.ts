@@ -203,12 +203,51 @@ function toView(job: JobRow, outputs: StoredJobOutput[] | undefined, pipeline: J
 
 export const MAX_JOBS_PAGE = 200;
 
-export async function listJobViews(db: Db, opts: { limit?: number; status?: JobStatus; dispatcher?: DispatcherLookup } = {}): Promise<JobView[]> {
-  const jobs = await listJobs(db, { limit: Math.min(MAX_JOBS_PAGE, Math.max(1, opts.limit ?? 100)), status: opts.status });
+export interface JobListPage {
+  /** Newest first. */
+  jobs: JobView[];
+  /** The cursor of the page after this one (older jobs), null on the last page. */
+  older: string | null;
+}
+
+/** A list position: the created_at and id of the last job shown, as an opaque text. */
+export function encodeJobCursor(job: { created_at: string; id: string }): string {
+  return Buffer.from(JSON.stringify([job.created_at, job.id]), 'utf8').toString('base64url');
+}
+
+/** null for a cursor that is not one of ours. */
+export function decodeJobCursor(cursor: string): { created_at: string; id: string } | null {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && /^\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)$/.test(v[0]) && typeof v[1] === 'string') {
+      return { created_at: v[0], id: v[1] };
+    }
+  } catch {
+    // fall through
+  }
+  return null;
+}
+
+/**
+ * A page of the jobs list, newest first: `limit` jobs (default 100) after the `before` cursor's
+ * job, and the cursor of the next page. A desk's daily uploads and pipeline runs pass a hundred
+ * jobs within weeks; the older ones are a page further, never out of reach.
+ */
+export async function listJobViews(
+  db: Db,
+  opts: { limit?: number; status?: JobStatus; before?: { created_at: string; id: string } | null; dispatcher?: DispatcherLookup } = {},
+): Promise<JobListPage> {
+  const limit = Math.min(MAX_JOBS_PAGE, Math.max(1, opts.limit ?? 100));
+  const rows = await listJobs(db, { limit: limit + 1, status: opts.status, before: opts.before });
+  const jobs = rows.slice(0, limit);
   const outputs = await listJobOutputsOf(db, jobs.map((j) => j.id));
   const pipelines = await pipelineRefsOfJobs(db, jobs.map((j) => j.id));
   const live: LiveState = { dispatcher: opts.dispatcher, ahead: jobs.some((j) => j.status === 'QUEUED') ? await queuedAhead(db) : new Map() };
-  return jobs.map((j) => toView(j, outputs.get(j.id), pipelines.get(j.id) ?? null, live));
+  const last = jobs[jobs.length - 1];
+  return {
+    jobs: jobs.map((j) => toView(j, outputs.get(j.id), pipelines.get(j.id) ?? null, live)),
+    older: rows.length > limit && last ? encodeJobCursor(last) : null,
+  };
 }
 
 export async function jobDetailView(db: Db, id: string, dispatcher?: DispatcherLookup): Promise<JobDetailView | null> {

@@ -5,12 +5,16 @@ import { JOB_STATUSES, type JobStatus } from '../../../db/jobs/job-row';
 import { jobQuarantineOverview, readJobQuarantine, type QuarantineOverview, type QuarantineRequest, type QuarantineResponse } from './job-quarantine';
 import { isJobId } from './job-paths';
 import { dispatcherLookup } from './dispatcher-lookup';
-import { jobDetailView, listJobViews, type JobDetailView, type JobView } from './job-views';
+import { ApiError } from '../http/api-error';
+import { decodeJobCursor, jobDetailView, listJobViews, type JobDetailView, type JobListPage } from './job-views';
 
 export { JOB_STATUSES, type JobStatus };
 
-export async function jobsForList(opts: { limit?: number; status?: JobStatus } = {}): Promise<JobView[]> {
-  return listJobViews(await getDb(), { ...opts, dispatcher: dispatcherLookup() });
+/** A page of the jobs list (newest first); `before`: the cursor of the page's predecessor (JobListPage.older). */
+export async function jobsForList(opts: { limit?: number; status?: JobStatus; before?: string | null } = {}): Promise<JobListPage> {
+  const before = opts.before ? decodeJobCursor(opts.before) : null;
+  if (opts.before && !before) throw new ApiError('jobs.bad_cursor', 400, 'The cursor is not one this server issued.');
+  return listJobViews(await getDb(), { limit: opts.limit, status: opts.status, before, dispatcher: dispatcherLookup() });
 }
 
 /** null for an unknown (or malformed) id. */
