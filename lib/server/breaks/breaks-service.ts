@@ -92,23 +92,53 @@ export async function orderDrillDown(clOrdId: string, db?: Db, pages: DrillDownP
   const chains = await timePart('db', () => chainsOf(d, clOrdId));
   const out = [];
   for (const c of chains) {
-    const [summary, keys, fills, breaksTotal] = await timePart('db', () => Promise.all([
+    // One round of queries for a chain that fits its first pages (nearly all of them: the
+    // drill-down's latency is measured on those); a longer one, or a page further on, adds the
+    // narrow rows of every message (the computed-state walk) and the count of its breaks.
+    const messagesPage = pages.messages;
+    const [summary, firstShown, fills, firstBreaks] = await timePart('db', () => Promise.all([
       chainSummary(d, c.session, c.chain_root, c.chain_key),
-      chainMessageKeys(d, c.session, c.chain_root, c.chain_key),
+      chainMessages(d, c.session, c.chain_root, c.chain_key, messagesPage),
       chainFills(d, c.session, c.chain_root, c.chain_key),
-      chainBreakCount(d, c.session, c.chain_root),
+      chainBreaks(d, c.session, c.chain_root, pages.breaks),
     ]));
-    const breaksFrom = pageStart(pages.breaks.from, pages.breaks.limit, breaksTotal);
-    // The shown messages: read as a page of the stored copy; a chain without one (a database from
-    // before it) is searched whole and sliced.
-    const all = keys.length > 0 ? null : await timePart('db', () => chainMessages(d, c.session, c.chain_root, c.chain_key));
-    const messageCount = all ? all.length : keys.length;
-    const from = pageStart(pages.messages.from, pages.messages.limit, messageCount);
-    const [shown, breaks] = await timePart('db', () => Promise.all([
-      all ? all.slice(from, from + pages.messages.limit) : chainMessages(d, c.session, c.chain_root, c.chain_key, { from, limit: pages.messages.limit }),
-      chainBreaks(d, c.session, c.chain_root, { from: breaksFrom, limit: pages.breaks.limit }),
-    ]));
-    const walk = (all ?? keys) as readonly ChainMessageKey[];
+    let shown = firstShown;
+    let from = messagesPage.from;
+    let messageCount: number;
+    let walk: readonly ChainMessageKey[];
+    if (from === 0 && shown.length > 0 && shown.length < messagesPage.limit) {
+      messageCount = shown.length;
+      walk = shown as unknown as ChainMessageKey[];
+    } else {
+      const keys = await timePart('db', () => chainMessageKeys(d, c.session, c.chain_root, c.chain_key));
+      if (keys.length > 0) {
+        messageCount = keys.length;
+        walk = keys;
+        const start = pageStart(from, messagesPage.limit, messageCount);
+        if (start !== from) {
+          from = start;
+          shown = await timePart('db', () => chainMessages(d, c.session, c.chain_root, c.chain_key, { from: start, limit: messagesPage.limit }));
+        }
+      } else {
+        // No stored copy of the chain's messages (a database from before it): searched whole, sliced.
+        const all = await timePart('db', () => chainMessages(d, c.session, c.chain_root, c.chain_key));
+        messageCount = all.length;
+        from = pageStart(from, messagesPage.limit, messageCount);
+        shown = all.slice(from, from + messagesPage.limit);
+        walk = all as unknown as ChainMessageKey[];
+      }
+    }
+    let breaks = firstBreaks;
+    let breaksFrom = pages.breaks.from;
+    let breaksTotal = breaks.length;
+    if (breaksFrom !== 0 || breaks.length >= pages.breaks.limit) {
+      breaksTotal = await timePart('db', () => chainBreakCount(d, c.session, c.chain_root));
+      const start = pageStart(breaksFrom, pages.breaks.limit, breaksTotal);
+      if (start !== breaksFrom) {
+        breaksFrom = start;
+        breaks = await timePart('db', () => chainBreaks(d, c.session, c.chain_root, { from: start, limit: pages.breaks.limit }));
+      }
+    }
     const paths = await timePart('db', () => sourcePaths(d, [...new Set(shown.map((m) => String(m.job_id)))]));
     // The shown messages' raw bytes, read concurrently (one small read per message).
     const raws = await timePart('raw', () => Promise.all(shown.map((m) => readRaw(paths.get(String(m.job_id)) ?? null, m.source_offset, m.source_length))));
