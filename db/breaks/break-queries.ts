@@ -284,15 +284,36 @@ async function searchChainMessages(db: Db, session: string, chainRoot: string): 
   );
 }
 
-/** Surviving fills of a chain with the confirmation each was matched to (if any). */
-export async function chainFills(db: Db, session: string, chainRoot: string, key?: string): Promise<Record<string, unknown>[]> {
+/**
+ * Surviving fills of a chain with the confirmation each was matched to (if any), in order;
+ * `page` picks `limit` of them from position `from`.
+ */
+export async function chainFills(db: Db, session: string, chainRoot: string, key?: string, page?: { from: number; limit: number }): Promise<Record<string, unknown>[]> {
   // Both tables are sorted by chain_key (see chainMessages): each side reads one row group.
+  const k = key ?? (await chainKey(db, session, chainRoot));
   return db.all(
     `SELECT f.fill_id, f.exec_id, f.current_exec_id, f.cl_ord_id, f.order_id, f.last_qty::VARCHAR AS last_qty, f.last_px::VARCHAR AS last_px,
        f.trade_date::VARCHAR AS trade_date, f.source_hash, f.message_index, m.confirmation_id, m.method AS match_method, m.needs_review
      FROM order_fills f
      LEFT JOIN (SELECT * FROM counterparty_matches WHERE chain_key = $1::UBIGINT) m USING (fill_id)
-     WHERE f.chain_key = $1::UBIGINT AND f.session = $2 AND f.chain_root = $3 ORDER BY f.chain_fill_ordinal`,
+     WHERE f.chain_key = $1::UBIGINT AND f.session = $2 AND f.chain_root = $3 ORDER BY f.chain_fill_ordinal${page ? ' LIMIT $4 OFFSET $5' : ''}`,
+    page ? [k, session, chainRoot, page.limit, page.from] : [k, session, chainRoot],
+  );
+}
+
+/** What the drill-down's computed-state walk reads of each surviving fill: which message, how much, at what price. */
+export interface ChainFillAmount {
+  source_hash: string;
+  message_index: string;
+  last_qty: string;
+  last_px: string | null;
+}
+
+/** Every surviving fill of a chain, narrowed to its amounts (a long chain's walk; chainFills pages the display). */
+export async function chainFillAmounts(db: Db, session: string, chainRoot: string, key?: string): Promise<ChainFillAmount[]> {
+  return db.all<ChainFillAmount>(
+    `SELECT source_hash, message_index, last_qty::VARCHAR AS last_qty, last_px::VARCHAR AS last_px
+     FROM order_fills WHERE chain_key = $1::UBIGINT AND session = $2 AND chain_root = $3`,
     [key ?? (await chainKey(db, session, chainRoot)), session, chainRoot],
   );
 }

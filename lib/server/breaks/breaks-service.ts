@@ -8,6 +8,7 @@ import {
   breakHistory,
   chainBreakCount,
   chainBreaks,
+  chainFillAmounts,
   chainFills,
   chainMessageKeys,
   chainMessages,
@@ -18,6 +19,7 @@ import {
   listBreaks,
   type BreakFilters,
   type BreakPage,
+  type ChainFillAmount,
   type ChainMessageKey,
 } from '../../../db/breaks/break-queries';
 import { applyBreakAction, type BreakActionInput, type BreakActionResult } from '../../../db/breaks/break-workflow';
@@ -96,12 +98,25 @@ export async function orderDrillDown(clOrdId: string, db?: Db, pages: DrillDownP
     // drill-down's latency is measured on those); a longer one, or a page further on, adds the
     // narrow rows of every message (the computed-state walk) and the count of its breaks.
     const messagesPage = pages.messages;
-    const [summary, firstShown, fills, firstBreaks] = await timePart('db', () => Promise.all([
+    const [summary, firstShown, firstFills, firstBreaks] = await timePart('db', () => Promise.all([
       chainSummary(d, c.session, c.chain_root, c.chain_key),
       chainMessages(d, c.session, c.chain_root, c.chain_key, messagesPage),
-      chainFills(d, c.session, c.chain_root, c.chain_key),
+      chainFills(d, c.session, c.chain_root, c.chain_key, pages.fills),
       chainBreaks(d, c.session, c.chain_root, pages.breaks),
     ]));
+    // The fills: the first page holds them all, or the walk reads every fill's amounts (narrow)
+    // and the shown page is read on its own.
+    let shownFills = firstFills;
+    let fillsFrom = pages.fills.from;
+    let amounts: readonly ChainFillAmount[] = firstFills as unknown as ChainFillAmount[];
+    if (fillsFrom !== 0 || firstFills.length >= pages.fills.limit) {
+      amounts = await timePart('db', () => chainFillAmounts(d, c.session, c.chain_root, c.chain_key));
+      const start = pageStart(fillsFrom, pages.fills.limit, amounts.length);
+      if (start !== fillsFrom) {
+        fillsFrom = start;
+        shownFills = await timePart('db', () => chainFills(d, c.session, c.chain_root, c.chain_key, { from: start, limit: pages.fills.limit }));
+      }
+    }
     let shown = firstShown;
     let from = messagesPage.from;
     let messageCount: number;
@@ -145,7 +160,7 @@ export async function orderDrillDown(clOrdId: string, db?: Db, pages: DrillDownP
     // Computed state after each message, from the surviving fills (busts and corrections already
     // applied), next to what the message reported: walked from the chain's first message, since
     // a page's first row carries every fill before it.
-    const surviving = new Map(fills.map((f) => [`${f.source_hash}#${f.message_index}`, f]));
+    const surviving = new Map(amounts.map((f) => [`${f.source_hash}#${f.message_index}`, f]));
     let computed = new Decimal(0);
     let notional = new Decimal(0);
     let orderQty: Decimal | null = null;
@@ -173,7 +188,6 @@ export async function orderDrillDown(clOrdId: string, db?: Db, pages: DrillDownP
         raw: raws[i - from],
       });
     }
-    const fillsFrom = pageStart(pages.fills.from, pages.fills.limit, fills.length);
     out.push({
       session: c.session,
       chain_root: c.chain_root,
@@ -181,8 +195,8 @@ export async function orderDrillDown(clOrdId: string, db?: Db, pages: DrillDownP
       messages: timeline,
       messages_total: messageCount,
       messages_from: from,
-      fills: fills.slice(fillsFrom, fillsFrom + pages.fills.limit),
-      fills_total: fills.length,
+      fills: shownFills,
+      fills_total: amounts.length,
       fills_from: fillsFrom,
       breaks,
       breaks_total: breaksTotal,
