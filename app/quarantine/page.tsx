@@ -80,8 +80,7 @@ export default async function QuarantinePage({ searchParams }: Props) {
   let problem: string | null = null;
   try {
     f = parseQuarantineFilters(params);
-    const filters = f;
-    [page, matches] = await Promise.all([quarantinePageFor(filters, params.get('cursor') || null, parseBrowseLimit(params.get('limit'))), quarantineMatchesFor(filters)]);
+    [page, matches] = await Promise.all([quarantinePageFor(f, params.get('cursor') || null, parseBrowseLimit(params.get('limit'))), quarantineMatchesFor(f)]);
   } catch (e) {
     if (!isApiError(e)) throw e;
     problem = e.message;

@@ -360,13 +360,5 @@ export async function breakHistories(db: Db, breakIds: string[]): Promise<Map<st
 }
 
 export async function breakHistory(db: Db, breakId: string): Promise<{ events: Record<string, unknown>[]; comments: Record<string, unknown>[] }> {
-  const events = await db.all<Record<string, unknown>>(
-    `SELECT occurred_at, actor, action, from_status, to_status, details FROM break_events WHERE break_id = ? ORDER BY occurred_at, event_id`,
-    [breakId],
-  );
-  const comments = await db.all<Record<string, unknown>>(
-    `SELECT comment_id, author, body, created_at FROM break_comments WHERE break_id = ? ORDER BY created_at, comment_id`,
-    [breakId],
-  );
-  return { events, comments };
+  return (await breakHistories(db, [breakId])).get(breakId)!;
 }

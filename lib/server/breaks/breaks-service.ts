@@ -27,7 +27,7 @@ import { enumMeaning, msgTypeName, parseFixMessage, tagName } from '../../fix';
 import { appendAudit } from '../audit/append-audit';
 import { ApiError } from '../http/api-error';
 import { timePart } from '../http/server-timing';
-import { FIRST_PAGES, pageStart, type DrillDownPages } from './drill-down-pages';
+import { FIRST_PAGES, pageStart, type DrillDownPages, type ListPage } from './drill-down-pages';
 
 export { BREAK_ACTIONS } from '../../../db/breaks/break-workflow';
 export { MAX_BREAKS_PAGE } from '../../../db/breaks/break-queries';
@@ -106,17 +106,11 @@ export async function orderDrillDown(clOrdId: string, db?: Db, pages: DrillDownP
     ]));
     // The fills: the first page holds them all, or the walk reads every fill's amounts (narrow)
     // and the shown page is read on its own.
-    let shownFills = firstFills;
-    let fillsFrom = pages.fills.from;
     let amounts: readonly ChainFillAmount[] = firstFills as unknown as ChainFillAmount[];
-    if (fillsFrom !== 0 || firstFills.length >= pages.fills.limit) {
-      amounts = await timePart('db', () => chainFillAmounts(d, c.session, c.chain_root, c.chain_key));
-      const start = pageStart(fillsFrom, pages.fills.limit, amounts.length);
-      if (start !== fillsFrom) {
-        fillsFrom = start;
-        shownFills = await timePart('db', () => chainFills(d, c.session, c.chain_root, c.chain_key, { from: start, limit: pages.fills.limit }));
-      }
-    }
+    const fillsShown = await settlePage(firstFills, pages.fills, async () => {
+      amounts = await chainFillAmounts(d, c.session, c.chain_root, c.chain_key);
+      return amounts.length;
+    }, (p) => chainFills(d, c.session, c.chain_root, c.chain_key, p));
     let shown = firstShown;
     let from = messagesPage.from;
     let messageCount: number;
@@ -143,17 +137,9 @@ export async function orderDrillDown(clOrdId: string, db?: Db, pages: DrillDownP
         walk = all as unknown as ChainMessageKey[];
       }
     }
-    let breaks = firstBreaks;
-    let breaksFrom = pages.breaks.from;
-    let breaksTotal = breaks.length;
-    if (breaksFrom !== 0 || breaks.length >= pages.breaks.limit) {
-      breaksTotal = await timePart('db', () => chainBreakCount(d, c.session, c.chain_root));
-      const start = pageStart(breaksFrom, pages.breaks.limit, breaksTotal);
-      if (start !== breaksFrom) {
-        breaksFrom = start;
-        breaks = await timePart('db', () => chainBreaks(d, c.session, c.chain_root, { from: start, limit: pages.breaks.limit }));
-      }
-    }
+    const breaksShown = await settlePage(firstBreaks, pages.breaks, () => chainBreakCount(d, c.session, c.chain_root), (p) =>
+      chainBreaks(d, c.session, c.chain_root, p),
+    );
     const paths = await timePart('db', () => sourcePaths(d, [...new Set(shown.map((m) => String(m.job_id)))]));
     // The shown messages' raw bytes, read concurrently (one small read per message).
     const raws = await timePart('raw', () => Promise.all(shown.map((m) => readRaw(paths.get(String(m.job_id)) ?? null, m.source_offset, m.source_length))));
@@ -195,15 +181,32 @@ export async function orderDrillDown(clOrdId: string, db?: Db, pages: DrillDownP
       messages: timeline,
       messages_total: messageCount,
       messages_from: from,
-      fills: shownFills,
-      fills_total: amounts.length,
-      fills_from: fillsFrom,
-      breaks,
-      breaks_total: breaksTotal,
-      breaks_from: breaksFrom,
+      fills: fillsShown.rows,
+      fills_total: fillsShown.total,
+      fills_from: fillsShown.from,
+      breaks: breaksShown.rows,
+      breaks_total: breaksShown.total,
+      breaks_from: breaksShown.from,
     });
   }
   return { cl_ord_id: clOrdId, chains: out };
+}
+
+/**
+ * A list's shown page, from the page read in the drill-down's first round (`first`, at the asked
+ * position): when it starts the list and holds less than a page, it is the whole list; otherwise
+ * the list is counted, and a position past the end is read again as the last page.
+ */
+async function settlePage<R>(
+  first: R[],
+  page: ListPage,
+  count: () => Promise<number>,
+  read: (page: ListPage) => Promise<R[]>,
+): Promise<{ rows: R[]; from: number; total: number }> {
+  if (page.from === 0 && first.length < page.limit) return { rows: first, from: 0, total: first.length };
+  const total = await timePart('db', count);
+  const from = pageStart(page.from, page.limit, total);
+  return { rows: from === page.from ? first : await timePart('db', () => read({ from, limit: page.limit })), from, total };
 }
 
 /** Databases known to have a jobs table (it is never dropped): one catalog query per database, not per drill-down. */
